@@ -1,0 +1,198 @@
+package diag
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Pos is a position in a source file. Line and Col count from 1; a zero
+// Line means the position is unknown (for example a rule that came from a
+// built-in set rather than from the user's file).
+type Pos struct {
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
+}
+
+// IsValid reports whether p points into a file.
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// String formats p as file:line:col, leaving out what is unknown.
+func (p Pos) String() string {
+	switch {
+	case p.File == "" && !p.IsValid():
+		return ""
+	case !p.IsValid():
+		return p.File
+	case p.Col <= 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	default:
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	}
+}
+
+// Before orders positions by file, line and column.
+func (p Pos) Before(q Pos) bool {
+	if p.File != q.File {
+		return p.File < q.File
+	}
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Col < q.Col
+}
+
+// Severity says whether a diagnostic stops compilation.
+type Severity int
+
+const (
+	Error Severity = iota
+	Warning
+	Note
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	default:
+		return "note"
+	}
+}
+
+// MarshalText makes severities read as words in --json output.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Diagnostic is one problem found in a source.
+type Diagnostic struct {
+	Pos      Pos      `json:"pos"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	// Suggestion is a replacement the user probably meant ("did you mean").
+	Suggestion string `json:"suggestion,omitempty"`
+	// Related points at other places the message speaks of, such as the
+	// first of two contradictory rules.
+	Related []Pos `json:"related,omitempty"`
+}
+
+// String prints the diagnostic the way editors and compilers do:
+//
+//	web.sp:2:6: error: unknown syscall "chmdo"; did you mean "chmod"?
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	if s := d.Pos.String(); s != "" {
+		b.WriteString(s)
+		b.WriteString(": ")
+	}
+	b.WriteString(d.Severity.String())
+	b.WriteString(": ")
+	b.WriteString(d.Message)
+	if d.Suggestion != "" {
+		fmt.Fprintf(&b, "; did you mean %q?", d.Suggestion)
+	}
+	return b.String()
+}
+
+// List collects diagnostics. The zero value is ready to use.
+type List []Diagnostic
+
+// Errorf records an error at pos.
+func (l *List) Errorf(pos Pos, format string, args ...any) *Diagnostic {
+	return l.add(pos, Error, format, args...)
+}
+
+// Warnf records a warning at pos.
+func (l *List) Warnf(pos Pos, format string, args ...any) *Diagnostic {
+	return l.add(pos, Warning, format, args...)
+}
+
+// Notef records a note at pos.
+func (l *List) Notef(pos Pos, format string, args ...any) *Diagnostic {
+	return l.add(pos, Note, format, args...)
+}
+
+func (l *List) add(pos Pos, sev Severity, format string, args ...any) *Diagnostic {
+	*l = append(*l, Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
+	return &(*l)[len(*l)-1]
+}
+
+// Add appends diagnostics from another phase.
+func (l *List) Add(ds ...Diagnostic) { *l = append(*l, ds...) }
+
+// HasErrors reports whether any diagnostic is an error.
+func (l List) HasErrors() bool {
+	for _, d := range l {
+		if d.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Sort orders diagnostics by position, then severity, then message, and
+// drops exact repeats, so output is stable whatever order phases ran in.
+func (l *List) Sort() {
+	s := *l
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := s[i], s[j]
+		if a.Pos != b.Pos {
+			return a.Pos.Before(b.Pos)
+		}
+		if a.Severity != b.Severity {
+			return a.Severity < b.Severity
+		}
+		return a.Message < b.Message
+	})
+	out := s[:0]
+	for i, d := range s {
+		if i > 0 && d.String() == s[i-1].String() {
+			continue
+		}
+		out = append(out, d)
+	}
+	*l = out
+}
+
+// Err returns the list as an error when it holds at least one error.
+func (l List) Err() error {
+	if !l.HasErrors() {
+		return nil
+	}
+	return ErrorList(l)
+}
+
+// ErrorList is a List used as an error value.
+type ErrorList List
+
+func (e ErrorList) Error() string {
+	var lines []string
+	for _, d := range e {
+		if d.Severity == Error {
+			lines = append(lines, d.String())
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Text renders every diagnostic, one a line.
+func (l List) Text() string {
+	var b strings.Builder
+	for _, d := range l {
+		b.WriteString(d.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// JSON renders the list for --json output; an empty list is [].
+func (l List) JSON() []byte {
+	if l == nil {
+		l = List{}
+	}
+	out, _ := json.MarshalIndent(l, "", "  ")
+	return append(out, '\n')
+}

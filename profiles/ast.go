@@ -1,0 +1,145 @@
+package profiles
+
+import "github.com/secprof/secprof/diag"
+
+// Format names the front end a source was read with.
+type Format string
+
+const (
+	FormatDSL    Format = "dsl"    // secprof's language (.sp)
+	FormatJSON   Format = "json"   // secprof's JSON form, field for field the DSL
+	FormatDocker Format = "docker" // Docker-format seccomp JSON
+)
+
+// File is one parsed source.
+type File struct {
+	Name   string // the path the source was read from
+	Format Format
+
+	// Profile is the name given by `profile NAME`; empty when none was given.
+	Profile    string
+	ProfilePos diag.Pos
+
+	Seccomp  *Seccomp  // nil when the source has no seccomp part
+	AppArmor *AppArmor // nil when the source has no apparmor block
+	Test     *Test     // nil when the source has no test block
+}
+
+// Word is a token as written, with where it was written.
+type Word struct {
+	Pos  diag.Pos
+	Text string
+}
+
+// Seccomp is the seccomp part of a source.
+type Seccomp struct {
+	Pos     diag.Pos
+	Default *Action // nil when the source did not say; the compiler decides
+	// Arches lists target architectures as written (x86_64, x86, x32, or
+	// the SCMP_ARCH_* spellings Docker uses). Empty means the default set.
+	Arches []Word
+	// ArchMap is Docker's per-native-arch list; only Docker input sets it.
+	ArchMap []ArchMapEntry
+	Flags   []Word // SECCOMP_FILTER_FLAG_* names
+	// ListenerPath and ListenerMetadata carry Docker's seccomp-notify fields.
+	ListenerPath     *Word
+	ListenerMetadata *Word
+	Rules            []*Rule
+}
+
+// ArchMapEntry is one entry of Docker's archMap.
+type ArchMapEntry struct {
+	Pos       diag.Pos
+	Arch      Word
+	SubArches []Word
+}
+
+// Action is what a rule or the default does with a syscall.
+type Action struct {
+	Pos  diag.Pos
+	Kind Word // allow, deny, errno, kill, kill-process, kill-thread, trap, log, notify, trace
+	// Errno is the errno name or number for deny/errno actions, nil when
+	// none was written (the compiler then uses EPERM, as runc does).
+	Errno *Word
+	// Ret is the value for trace actions (Docker's errnoRet doubles as it).
+	Ret *Word
+}
+
+// Rule is one seccomp rule: an action applied to syscalls, optionally only
+// when argument conditions hold and only under Docker's includes/excludes.
+type Rule struct {
+	Pos     diag.Pos
+	Action  Action
+	Names   []Word // syscall names and @sets
+	Conds   []*Cond
+	When    []*Filter // Docker "includes": every filter must hold
+	Unless  []*Filter // Docker "excludes": the rule is dropped when any holds
+	Comment string    // Docker's "comment" field, kept for import
+}
+
+// Op is a comparison in an argument condition.
+type Op string
+
+const (
+	OpEQ       Op = "=="
+	OpNE       Op = "!="
+	OpLT       Op = "<"
+	OpLE       Op = "<="
+	OpGT       Op = ">"
+	OpGE       Op = ">="
+	OpMaskedEQ Op = "&==" // argN & Mask == Value
+)
+
+// Cond is one argument condition, `argN OP VALUE` or `argN & MASK == VALUE`.
+type Cond struct {
+	Pos      diag.Pos
+	Arg      Word // the argument, e.g. "arg0" (Docker input: the index as text)
+	Op       Word // one of the Op values, or a SCMP_CMP_* name from Docker input
+	Mask     *Word
+	Value    Word
+	ValueTwo *Word // Docker input: valueTwo as written (the datum of MASKED_EQ)
+}
+
+// Filter is one clause of Docker's includes/excludes.
+type Filter struct {
+	Pos  diag.Pos
+	Kind Word   // cap, arch or kernel
+	Args []Word // capability names, arch names, or one kernel version "5.8"
+}
+
+// AppArmor is an apparmor { } block. Its statements are kept as words; the
+// compiler interprets them, so that every error can point at a word.
+type AppArmor struct {
+	Pos        diag.Pos
+	Statements []Statement
+}
+
+// Statement is one line of a block, split into words. Quoted strings are
+// unquoted words; a path word runs to the next blank, braces included.
+type Statement struct {
+	Pos   diag.Pos
+	Words []Word
+}
+
+// Test is a test { } block: expectations proven against a compiled profile.
+type Test struct {
+	Pos     diag.Pos
+	Expects []*Expect
+	Runs    []*Run
+}
+
+// Expect is `expect SYSCALL[(ARG, ...)] RESULT`, checked by making the
+// syscall in a process that has loaded the filter.
+type Expect struct {
+	Pos     diag.Pos
+	Syscall Word
+	Args    []Word // up to six argument values as written
+	Result  Action // allow, errno [NAME], kill, trap, log...
+}
+
+// Run is `run "CMD" succeeds|fails|killed`, checked in a throwaway container.
+type Run struct {
+	Pos     diag.Pos
+	Command Word
+	Want    Word
+}
