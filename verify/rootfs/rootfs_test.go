@@ -1,0 +1,93 @@
+package rootfs
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/secprof/secprof/internal/testenv"
+)
+
+func requireInputs(t *testing.T) {
+	t.Helper()
+	_, err := os.Stat(Busybox)
+	testenv.Require(t, err == nil && requireStatic(Busybox) == nil, "a static busybox at "+Busybox+" (busybox-static)")
+}
+
+func TestBuildHasBothUserlands(t *testing.T) {
+	requireInputs(t)
+	cache := t.TempDir()
+	fsys, err := EnsureIn(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"bin/busybox", "bin/sh", "bin/chmod", "usr/bin/chmod", "usr/bin/mount", "etc/passwd", "tmp", "proc", "dev", "sys"} {
+		if _, err := os.Lstat(filepath.Join(fsys.Dir, p)); err != nil {
+			t.Errorf("missing %s: %v", p, err)
+		}
+	}
+	if target, _ := os.Readlink(filepath.Join(fsys.Dir, "bin/chmod")); target != "busybox" {
+		t.Errorf("bin/chmod -> %q, want the busybox applet", target)
+	}
+	// The glibc chmod must really run from inside the tree, with the loader
+	// and libraries the tree holds, not the host's.
+	out, err := exec.Command("chroot", fsys.Dir, "/usr/bin/chmod", "--version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("chroot %s /usr/bin/chmod: %v\n%s", fsys.Dir, err, out)
+	}
+	if !strings.Contains(string(out), "GNU coreutils") {
+		t.Errorf("/usr/bin/chmod --version = %q, want GNU coreutils", out)
+	}
+	out, err = exec.Command("chroot", fsys.Dir, "/usr/bin/mount", "--version").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "util-linux") {
+		t.Errorf("/usr/bin/mount --version: %v %q", err, out)
+	}
+}
+
+func TestEnsureReusesTree(t *testing.T) {
+	requireInputs(t)
+	cache := t.TempDir()
+	a, err := EnsureIn(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(a.Dir, "etc", "built-once")
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := EnsureIn(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Fatalf("second Ensure gave %+v, first %+v", b, a)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("tree was rebuilt: %v", err)
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 1 {
+		t.Errorf("cache holds %d entries, want only the tree (no build leftovers)", len(entries))
+	}
+}
+
+func TestImage(t *testing.T) {
+	requireInputs(t)
+	testenv.RequireCommand(t, "docker")
+	testenv.Require(t, exec.Command("docker", "info").Run() == nil, "a Docker daemon that answers docker info")
+	fsys, err := Ensure()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := fsys.Image(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("docker", "run", "--rm", "--network", "none", tag, "/usr/bin/cat", "/etc/passwd").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "root:x:0:0:") {
+		t.Fatalf("docker run %s cat /etc/passwd: %v %q", tag, err, out)
+	}
+}
