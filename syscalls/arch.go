@@ -1,0 +1,101 @@
+package syscalls
+
+import "strings"
+
+// Arch is a Linux syscall ABI, named as libseccomp and Docker's "arch"
+// fields name it without the SCMP_ARCH_ prefix: "x86_64", "x86", "x32".
+type Arch string
+
+// The arches with a syscall table. x86_64, x86 and x32 are what Docker
+// filters on an x86_64 host; the others let portable profiles name their
+// calls.
+const (
+	X86_64      Arch = "x86_64"
+	X86         Arch = "x86"
+	X32         Arch = "x32"
+	AArch64     Arch = "aarch64"
+	ARM         Arch = "arm"
+	LoongArch64 Arch = "loongarch64"
+	MIPS        Arch = "mips"
+	MIPSEL      Arch = "mipsel"
+	MIPS64      Arch = "mips64"
+	MIPSEL64    Arch = "mipsel64"
+	PPC         Arch = "ppc"
+	PPC64       Arch = "ppc64"
+	PPC64LE     Arch = "ppc64le"
+	RISCV64     Arch = "riscv64"
+	S390X       Arch = "s390x"
+	// SPARC64 has a table but libseccomp cannot filter it: its SCMPName is "".
+	SPARC64 Arch = "sparc64"
+)
+
+type archInfo struct {
+	arch    Arch
+	scmp    string   // libseccomp's and Docker's constant; "" if libseccomp lacks the arch
+	aliases []string // GOARCH and other spellings users write
+}
+
+var archInfos = [...]archInfo{
+	{X86_64, "SCMP_ARCH_X86_64", []string{"amd64", "x86-64", "x64"}},
+	{X86, "SCMP_ARCH_X86", []string{"386", "i386", "i486", "i586", "i686"}},
+	{X32, "SCMP_ARCH_X32", nil},
+	{AArch64, "SCMP_ARCH_AARCH64", []string{"arm64"}},
+	{ARM, "SCMP_ARCH_ARM", nil},
+	{LoongArch64, "SCMP_ARCH_LOONGARCH64", []string{"loong64"}},
+	{MIPS, "SCMP_ARCH_MIPS", nil},
+	{MIPSEL, "SCMP_ARCH_MIPSEL", []string{"mipsle"}},
+	{MIPS64, "SCMP_ARCH_MIPS64", nil},
+	{MIPSEL64, "SCMP_ARCH_MIPSEL64", []string{"mips64le"}},
+	{PPC, "SCMP_ARCH_PPC", nil},
+	{PPC64, "SCMP_ARCH_PPC64", nil},
+	{PPC64LE, "SCMP_ARCH_PPC64LE", nil},
+	{RISCV64, "SCMP_ARCH_RISCV64", nil},
+	{S390X, "SCMP_ARCH_S390X", nil},
+	{SPARC64, "", nil},
+}
+
+// DefaultArches is what Docker filters on an x86_64 host: the native arch
+// and its sub-arches. Leaving x86 or x32 out of a deny-list leaves a way
+// around it (int $0x80, or the x32 bit).
+func DefaultArches() []Arch { return []Arch{X86_64, X86, X32} }
+
+// Arches returns every arch with a table, sorted by name.
+func Arches() []Arch {
+	as := make([]Arch, len(archTables))
+	for i := range archTables {
+		as[i] = archTables[i].arch
+	}
+	return as
+}
+
+// ParseArch reads an arch as users write it: libseccomp's name ("x86_64"),
+// Docker's and OCI's constant ("SCMP_ARCH_X86_64"), or Go's and uname's
+// spelling ("amd64", "386", "i686", "arm64"). Case does not matter.
+func ParseArch(s string) (Arch, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, ai := range archInfos {
+		if s == string(ai.arch) || (ai.scmp != "" && s == strings.ToLower(ai.scmp)) {
+			return ai.arch, true
+		}
+		for _, a := range ai.aliases {
+			if s == a {
+				return ai.arch, true
+			}
+		}
+	}
+	return "", false
+}
+
+// SCMPName is the arch as Docker's "architectures" and OCI's
+// "architectures" fields spell it, e.g. "SCMP_ARCH_X86_64". It is "" for an
+// arch libseccomp cannot filter (sparc64) and for an unknown Arch.
+func (a Arch) SCMPName() string {
+	for _, ai := range archInfos {
+		if ai.arch == a {
+			return ai.scmp
+		}
+	}
+	return ""
+}
+
+func (a Arch) String() string { return string(a) }
