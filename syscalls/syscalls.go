@@ -1,6 +1,7 @@
 package syscalls
 
 import (
+	"slices"
 	"sort"
 	"sync"
 )
@@ -113,7 +114,10 @@ func Known(name string) bool {
 	return len(ArchesOf(name)) > 0 || IsPseudo(name)
 }
 
-// knownNames is every known name, sorted; built on first use by Suggest.
+// KnownNames returns every name Known accepts, sorted.
+func KnownNames() []string { return slices.Clone(knownNames()) }
+
+// knownNames is every known name, sorted; built on first use.
 var knownNames = sync.OnceValue(func() []string {
 	set := map[string]bool{}
 	for _, t := range archTables {

@@ -1,0 +1,74 @@
+//go:build cgo && linux
+
+package hostlib
+
+import (
+	"fmt"
+
+	seccomp "github.com/seccomp/libseccomp-golang"
+
+	"github.com/secprof/secprof/syscalls"
+)
+
+// Available reports whether the host's libseccomp can be asked.
+func Available() bool { return true }
+
+// Version is the version of the libseccomp the program runs with, e.g.
+// "2.5.4".
+func Version() string {
+	major, minor, micro := seccomp.GetLibraryVersion()
+	return fmt.Sprintf("%d.%d.%d", major, minor, micro)
+}
+
+func scmpArch(a syscalls.Arch) (seccomp.ScmpArch, bool) {
+	if a.SCMPName() == "" {
+		return seccomp.ArchInvalid, false
+	}
+	sa, err := seccomp.GetArchFromString(string(a))
+	return sa, err == nil
+}
+
+// Resolve returns the number the host's libseccomp gives name on arch. It
+// reports false for a name libseccomp does not know, for an arch it cannot
+// filter, and for a pseudo-syscall (libseccomp's negative numbers, which no
+// kernel ever sees).
+func Resolve(arch syscalls.Arch, name string) (int, bool) {
+	sa, ok := scmpArch(arch)
+	if !ok {
+		return 0, false
+	}
+	nr, err := seccomp.GetSyscallFromNameByArch(name, sa)
+	if err != nil || nr < 0 {
+		return 0, false
+	}
+	return int(nr), true
+}
+
+// Knows reports whether the host's libseccomp accepts name on arch at all,
+// with a real number or a pseudo-number. A runtime that builds a filter with
+// this libseccomp (runc, crun, Docker through runc) drops a rule whose name
+// it does not know, without a word: that is what a false here predicts. On
+// x86, libseccomp 2.5 knows socket and the other multiplexed calls only by
+// pseudo-numbers (it filters them through socketcall as well), so Knows is
+// true where Resolve is false.
+func Knows(arch syscalls.Arch, name string) bool {
+	sa, ok := scmpArch(arch)
+	if !ok {
+		return false
+	}
+	_, err := seccomp.GetSyscallFromNameByArch(name, sa)
+	return err == nil
+}
+
+// Name returns the name the host's libseccomp gives number nr on arch.
+func Name(arch syscalls.Arch, nr int) (string, bool) {
+	sa, ok := scmpArch(arch)
+	if !ok || nr < 0 {
+		return "", false
+	}
+	name, err := seccomp.ScmpSyscall(nr).GetNameByArch(sa)
+	if err != nil || name == "" {
+		return "", false
+	}
+	return name, true
+}
