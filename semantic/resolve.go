@@ -1,0 +1,211 @@
+package semantic
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/docker/docker/oci/caps"
+	"github.com/moby/profiles/seccomp"
+	"github.com/moby/sys/capability"
+	"github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Env is the environment Docker's includes/excludes are decided in: the
+// container's capabilities, the host's native arch and its kernel.
+type Env struct {
+	// Caps is the container's bounding set, CAP_* names.
+	Caps []string
+	// NativeArch is the host's arch as Docker names it (amd64, x86, arm64,
+	// s390x…): the name includes.arches and excludes.arches are matched with.
+	NativeArch string
+	// Kernel is the host's kernel; the zero value stands for a kernel newer
+	// than every minKernel, so that all kernel-gated rules apply.
+	Kernel seccomp.KernelVersion
+}
+
+// DefaultEnv is Docker's default capability set on an amd64 host with a
+// current kernel: the environment a profile is usually written for.
+func DefaultEnv() Env {
+	return Env{Caps: DockerDefaultCaps(), NativeArch: "amd64"}
+}
+
+// DockerDefaultCaps is the capability set Docker gives a container that
+// asks for none.
+func DockerDefaultCaps() []string {
+	c := caps.DefaultCapabilities()
+	slices.Sort(c)
+	return c
+}
+
+// AllCaps is every capability the kernel defines.
+func AllCaps() []string {
+	var all []string
+	for _, c := range capability.ListKnown() {
+		all = append(all, "CAP_"+strings.ToUpper(c.String()))
+	}
+	slices.Sort(all)
+	return all
+}
+
+// ParseCaps reads the --caps argument of secprof diff: "docker-default",
+// "all", "none", or a comma-separated list of capabilities with or without
+// the CAP_ prefix.
+func ParseCaps(s string) ([]string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "docker-default", "default":
+		return DockerDefaultCaps(), nil
+	case "all":
+		return AllCaps(), nil
+	case "none", "":
+		return nil, nil
+	}
+	known := AllCaps()
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		c := strings.ToUpper(strings.TrimSpace(f))
+		if !strings.HasPrefix(c, "CAP_") {
+			c = "CAP_" + c
+		}
+		if !slices.Contains(known, c) {
+			return nil, fmt.Errorf("unknown capability %q", strings.TrimSpace(f))
+		}
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// nativeArches maps Docker's native arch names to the seccomp arch an
+// archMap entry is matched with, as moby's loader does.
+var nativeArches = map[string]specs.Arch{
+	"x86":         specs.ArchX86,
+	"amd64":       specs.ArchX86_64,
+	"arm":         specs.ArchARM,
+	"arm64":       specs.ArchAARCH64,
+	"loongarch64": specs.ArchLOONGARCH64,
+	"mips64":      specs.ArchMIPS64,
+	"mips64n32":   specs.ArchMIPS64N32,
+	"mipsel64":    specs.ArchMIPSEL64,
+	"mips3l64n32": specs.ArchMIPSEL64N32,
+	"mipsel":      specs.ArchMIPSEL,
+	"ppc":         specs.ArchPPC,
+	"ppc64":       specs.ArchPPC64,
+	"ppc64le":     specs.ArchPPC64LE,
+	"riscv64":     specs.ArchRISCV64,
+	"s390":        specs.ArchS390,
+	"s390x":       specs.ArchS390X,
+}
+
+// NativeArches lists the native arch names Env.NativeArch accepts.
+func NativeArches() []string {
+	return slices.Sorted(maps.Keys(nativeArches))
+}
+
+// SeccompArch is the seccomp arch of a Docker native arch name
+// (amd64 → SCMP_ARCH_X86_64).
+func SeccompArch(native string) (specs.Arch, bool) {
+	a, ok := nativeArches[native]
+	return a, ok
+}
+
+// Resolve decides a Docker-format profile for env as moby's loader
+// (setupSeccomp) decides it for the host it runs on, and returns its Table.
+// It does not modify p.
+func Resolve(p *seccomp.Seccomp, env Env) (*Table, error) {
+	oci, err := ResolveOCI(p, env)
+	if err != nil {
+		return nil, err
+	}
+	native, _ := SeccompArch(env.NativeArch)
+	return fromOCI(oci, archName(native))
+}
+
+// ResolveOCI is Resolve's first half: the OCI profile runc would receive
+// from moby's loader in env. A nil result means no filter (a profile with
+// neither a default action nor rules).
+func ResolveOCI(p *seccomp.Seccomp, env Env) (*specs.LinuxSeccomp, error) {
+	native, ok := nativeArches[env.NativeArch]
+	if !ok {
+		return nil, fmt.Errorf("unknown native arch %q (known: %s)", env.NativeArch, strings.Join(NativeArches(), ", "))
+	}
+	if p == nil || (p.DefaultAction == "" && len(p.Syscalls) == 0) {
+		return nil, nil
+	}
+	if len(p.Architectures) != 0 && len(p.ArchMap) != 0 {
+		return nil, errors.New("both 'architectures' and 'archMap' are specified in the seccomp profile, use either 'architectures' or 'archMap'")
+	}
+	if len(p.LinuxSeccomp.Syscalls) != 0 {
+		return nil, errors.New("the LinuxSeccomp.Syscalls field should be empty")
+	}
+	out := p.LinuxSeccomp
+	out.Architectures = slices.Clone(p.Architectures)
+	for _, a := range p.ArchMap {
+		if a.Arch == native {
+			out.Architectures = append(out.Architectures, a.Arch)
+			out.Architectures = append(out.Architectures, a.SubArches...)
+			break
+		}
+	}
+	out.Syscalls = nil
+	for i, call := range p.Syscalls {
+		if call == nil {
+			return nil, fmt.Errorf("syscalls[%d] is null", i)
+		}
+		s := call.LinuxSyscall
+		if call.Name != "" {
+			if len(call.Names) != 0 {
+				return nil, errors.New("both 'name' and 'names' are specified in the seccomp profile, use either 'name' or 'names'")
+			}
+			s.Names = []string{call.Name}
+		}
+		if call.Excludes != nil && env.matchesAny(call.Excludes) {
+			continue
+		}
+		if call.Includes != nil && !env.matchesAll(call.Includes) {
+			continue
+		}
+		out.Syscalls = append(out.Syscalls, s)
+	}
+	return &out, nil
+}
+
+// matchesAny is moby's excludes test: the rule is dropped when the native
+// arch is listed, when any listed capability is held, or when the kernel is
+// at least minKernel.
+func (env Env) matchesAny(f *seccomp.Filter) bool {
+	if slices.Contains(f.Arches, env.NativeArch) {
+		return true
+	}
+	for _, c := range f.Caps {
+		if slices.Contains(env.Caps, c) {
+			return true
+		}
+	}
+	return f.MinKernel != nil && env.kernelAtLeast(*f.MinKernel)
+}
+
+// matchesAll is moby's includes test: the rule is kept only when the native
+// arch is listed (if any are), every listed capability is held, and the
+// kernel is at least minKernel.
+func (env Env) matchesAll(f *seccomp.Filter) bool {
+	if len(f.Arches) > 0 && !slices.Contains(f.Arches, env.NativeArch) {
+		return false
+	}
+	for _, c := range f.Caps {
+		if !slices.Contains(env.Caps, c) {
+			return false
+		}
+	}
+	return f.MinKernel == nil || env.kernelAtLeast(*f.MinKernel)
+}
+
+func (env Env) kernelAtLeast(min seccomp.KernelVersion) bool {
+	k := env.Kernel
+	if k.Kernel == 0 && k.Major == 0 {
+		return true
+	}
+	return k.Kernel > min.Kernel || (k.Kernel == min.Kernel && k.Major >= min.Major)
+}
