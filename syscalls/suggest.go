@@ -49,24 +49,36 @@ func maxEdits(name string) int {
 // sorted order, so the answer is stable.
 func closest(name, written string, candidates []string, limit int, keep func(string) bool) string {
 	best, bestDist := "", limit+1
+	var rows osaRows
 	for _, c := range candidates {
 		if c == written || abs(len(c)-len(name)) >= bestDist || !keep(c) {
 			continue
 		}
-		if d := osa(name, c, bestDist); d < bestDist {
+		if d := rows.osa(name, c, bestDist); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best
 }
 
+// osaRows are the three rolling rows of the distance matrix (the
+// transposition step looks two rows back), kept across candidates so a
+// search allocates once.
+type osaRows struct{ prev2, prev, cur []int }
+
+func osa(a, b string, stop int) int {
+	var r osaRows
+	return r.osa(a, b, stop)
+}
+
 // osa is the optimal string alignment distance of a and b, or any value
 // >= stop once it is clear the distance is at least stop.
-func osa(a, b string, stop int) int {
-	// Three rolling rows: the transposition step looks two rows back.
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+func (r *osaRows) osa(a, b string, stop int) int {
+	n := len(b) + 1
+	if cap(r.cur) < n {
+		r.prev2, r.prev, r.cur = make([]int, n), make([]int, n), make([]int, n)
+	}
+	prev2, prev, cur := r.prev2[:n], r.prev[:n], r.cur[:n]
 	for j := range prev {
 		prev[j] = j
 	}

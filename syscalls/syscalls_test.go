@@ -275,3 +275,22 @@ func BenchmarkSuggest(b *testing.B) {
 		}
 	}
 }
+
+// A neighbour swap is the commonest typo: for every x86_64 call long
+// enough to have one, Suggest finds a name one edit away (the original or
+// an equally close one).
+func TestSuggestFindsEverySwap(t *testing.T) {
+	for _, n := range Names(X86_64) {
+		if len(n) < 5 || n[1] == n[2] {
+			continue
+		}
+		typo := n[:1] + n[2:3] + n[1:2] + n[3:]
+		if Known(typo) {
+			continue
+		}
+		got := Suggest(typo, DefaultArches()...)
+		if got == "" || osa(typo, got, 100) != 1 {
+			t.Errorf("Suggest(%q) = %q; want a name one edit away such as %q", typo, got, n)
+		}
+	}
+}
