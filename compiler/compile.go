@@ -1,0 +1,617 @@
+package compiler
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/internal/suggest"
+	"github.com/secprof/secprof/profiles"
+	"github.com/secprof/secprof/syscalls"
+)
+
+// Options tune a compilation.
+type Options struct {
+	// KnownToHost reports whether the host's libseccomp can resolve a name
+	// on an arch. runc silently drops names libseccomp does not know, so a
+	// rule naming one does nothing on that host; when KnownToHost is set,
+	// such names get a warning. Nil skips the check.
+	KnownToHost func(arch syscalls.Arch, name string) bool
+}
+
+// Compile resolves a parsed source into a Policy. It returns nil when the
+// diagnostics hold an error.
+func Compile(f *profiles.File, opts Options) (*Policy, diag.List) {
+	c := &compilation{file: f, opts: opts}
+	p := c.compile()
+	c.diags.Sort()
+	if c.diags.HasErrors() {
+		return nil, c.diags
+	}
+	return p, c.diags
+}
+
+type compilation struct {
+	file    *profiles.File
+	opts    Options
+	diags   diag.List
+	targets []syscalls.Arch // arches names are checked against
+}
+
+func (c *compilation) compile() *Policy {
+	f := c.file
+	p := &Policy{Name: f.Profile}
+	sc := f.Seccomp
+	if sc == nil {
+		if f.AppArmor == nil {
+			c.diags.Errorf(diag.Pos{File: f.Name, Line: 1, Col: 1}, "no seccomp rules: start with \"default allow\" (a deny-list) or \"default errno EPERM\" (an allow-list)")
+		}
+		return nil
+	}
+	if sc.Default == nil {
+		c.diags.Errorf(startOf(f, sc), "no default action: add \"default allow\" (a deny-list) or \"default errno EPERM\" (an allow-list)")
+	} else if a, ok := c.action(*sc.Default); ok {
+		p.DefaultAction = a
+		if a.Kind == ActNotify {
+			c.diags.Errorf(sc.Default.Pos, "notify cannot be the default action: the runtime itself makes syscalls the listener would have to answer")
+		}
+	}
+	c.arches(sc, p)
+	c.flags(sc, p)
+	if sc.ListenerPath != nil {
+		p.ListenerPath = sc.ListenerPath.Text
+	}
+	if sc.ListenerMetadata != nil {
+		p.ListenerMetadata = sc.ListenerMetadata.Text
+	}
+	var entries []entry
+	for _, r := range sc.Rules {
+		entries = append(entries, c.rule(r, p)...)
+	}
+	p.Rules = c.normalize(entries, p.DefaultAction)
+	c.checkTwins(p)
+	return p
+}
+
+func startOf(f *profiles.File, sc *profiles.Seccomp) diag.Pos {
+	if sc.Pos.IsValid() {
+		return sc.Pos
+	}
+	return diag.Pos{File: f.Name, Line: 1, Col: 1}
+}
+
+// actionWords maps the DSL's and Docker's spellings to actions. "kill"
+// kills the process: a user who writes kill means it, and a thread dying
+// alone leaves a half-working process. Docker's SCMP_ACT_KILL kills only
+// the thread, so it stays kill-thread.
+var actionWords = map[string]ActionKind{
+	"allow": ActAllow, "SCMP_ACT_ALLOW": ActAllow,
+	"deny": ActErrno, "errno": ActErrno, "SCMP_ACT_ERRNO": ActErrno,
+	"kill": ActKillProcess, "kill-process": ActKillProcess, "SCMP_ACT_KILL_PROCESS": ActKillProcess,
+	"kill-thread": ActKillThread, "SCMP_ACT_KILL": ActKillThread, "SCMP_ACT_KILL_THREAD": ActKillThread,
+	"trap": ActTrap, "SCMP_ACT_TRAP": ActTrap,
+	"log": ActLog, "SCMP_ACT_LOG": ActLog,
+	"notify": ActNotify, "SCMP_ACT_NOTIFY": ActNotify,
+	"trace": ActTrace, "SCMP_ACT_TRACE": ActTrace,
+}
+
+func actionSpellings() []string {
+	out := make([]string, 0, len(actionWords))
+	for k := range actionWords {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+const errnoEPERM = 1
+
+func (c *compilation) action(a profiles.Action) (Action, bool) {
+	kind, ok := actionWords[a.Kind.Text]
+	if !ok {
+		d := c.diags.Errorf(a.Kind.Pos, "unknown action %q", a.Kind.Text)
+		d.Suggestion = suggest.Closest(a.Kind.Text, actionSpellings())
+		return Action{}, false
+	}
+	out := Action{Kind: kind}
+	switch kind {
+	case ActErrno:
+		out.Errno = errnoEPERM
+		if a.Errno != nil {
+			n, ok := ParseErrno(a.Errno.Text)
+			if !ok {
+				d := c.diags.Errorf(a.Errno.Pos, "unknown errno %q", a.Errno.Text)
+				d.Suggestion = suggest.Closest(strings.ToUpper(a.Errno.Text), sortedErrnoNames())
+				return Action{}, false
+			}
+			if n == 0 {
+				// errno 0 makes the syscall "succeed" without running it.
+				c.diags.Warnf(a.Errno.Pos, "errno 0 makes the call return success without running it; write allow if that is meant")
+			}
+			out.Errno = n
+		}
+	case ActTrace:
+		if a.Ret != nil {
+			n, err := strconv.ParseUint(a.Ret.Text, 0, 16)
+			if err != nil {
+				c.diags.Errorf(a.Ret.Pos, "trace value %q is not a number from 0 to 65535", a.Ret.Text)
+				return Action{}, false
+			}
+			out.Errno = uint(n)
+		}
+	default:
+		if a.Errno != nil && a.Errno.Text != "0" {
+			c.diags.Warnf(a.Errno.Pos, "errno %s is ignored by %s", a.Errno.Text, kind)
+		}
+	}
+	return out, true
+}
+
+func sortedErrnoNames() []string {
+	names := ErrnoNames()
+	slices.Sort(names)
+	// Prefer the common errnos on ties.
+	return append([]string{"EPERM", "EACCES", "ENOSYS", "EINVAL"}, names...)
+}
+
+func (c *compilation) arch(w profiles.Word) (string, bool) {
+	a, ok := syscalls.ParseArch(w.Text)
+	if !ok || a.SCMPName() == "" {
+		var names []string
+		for _, x := range syscalls.Arches() {
+			if x.SCMPName() != "" {
+				names = append(names, string(x), x.SCMPName())
+			}
+		}
+		d := c.diags.Errorf(w.Pos, "unknown architecture %q", w.Text)
+		d.Suggestion = suggest.Closest(w.Text, names)
+		return "", false
+	}
+	return string(a), true
+}
+
+func (c *compilation) arches(sc *profiles.Seccomp, p *Policy) {
+	if len(sc.Arches) > 0 && len(sc.ArchMap) > 0 {
+		c.diags.Errorf(sc.ArchMap[0].Pos, "both architectures and archMap are given; Docker accepts only one")
+	}
+	seen := map[string]diag.Pos{}
+	for _, w := range sc.Arches {
+		a, ok := c.arch(w)
+		if !ok {
+			continue
+		}
+		if first, dup := seen[a]; dup {
+			c.diags.Warnf(w.Pos, "architecture %s is listed twice", a).Related = []diag.Pos{first}
+			continue
+		}
+		seen[a] = w.Pos
+		p.Arches = append(p.Arches, a)
+	}
+	for _, e := range sc.ArchMap {
+		a, ok := c.arch(e.Arch)
+		if !ok {
+			continue
+		}
+		entry := ArchMapEntry{Arch: a}
+		for _, s := range e.SubArches {
+			if sa, ok := c.arch(s); ok {
+				entry.SubArches = append(entry.SubArches, sa)
+			}
+		}
+		p.ArchMap = append(p.ArchMap, entry)
+	}
+	switch {
+	case len(p.Arches) > 0:
+		for _, a := range p.Arches {
+			c.targets = append(c.targets, syscalls.Arch(a))
+		}
+	case len(p.ArchMap) > 0:
+		for _, e := range p.ArchMap {
+			if e.Arch == string(syscalls.X86_64) {
+				c.targets = append(c.targets, syscalls.Arch(e.Arch))
+				for _, s := range e.SubArches {
+					c.targets = append(c.targets, syscalls.Arch(s))
+				}
+			}
+		}
+	case c.file.Format == profiles.FormatDocker:
+		// A Docker profile without architectures filters the native arch
+		// only; runc then kills every call made through another ABI.
+	default:
+		for _, a := range syscalls.DefaultArches() {
+			p.Arches = append(p.Arches, string(a))
+		}
+	}
+	if len(c.targets) == 0 {
+		c.targets = []syscalls.Arch{syscalls.X86_64}
+	}
+}
+
+// seccompFlags are the filter flags the OCI runtime spec defines.
+var seccompFlags = []string{"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}
+
+func (c *compilation) flags(sc *profiles.Seccomp, p *Policy) {
+	for _, w := range sc.Flags {
+		name := strings.ToUpper(strings.ReplaceAll(w.Text, "-", "_"))
+		if !strings.HasPrefix(name, "SECCOMP_FILTER_FLAG_") {
+			name = "SECCOMP_FILTER_FLAG_" + name
+		}
+		if !slices.Contains(seccompFlags, name) {
+			d := c.diags.Errorf(w.Pos, "unknown seccomp flag %q", w.Text)
+			d.Suggestion = suggest.Closest(name, seccompFlags)
+			continue
+		}
+		if !slices.Contains(p.Flags, name) {
+			p.Flags = append(p.Flags, name)
+		}
+	}
+}
+
+// entry is one syscall name under one rule, before grouping.
+type entry struct {
+	name  string
+	pos   diag.Pos
+	rule  *Rule // action, args and filters; Names and Pos unset
+	cond  string
+	exact string
+}
+
+func (c *compilation) rule(r *profiles.Rule, p *Policy) []entry {
+	act, ok := c.action(r.Action)
+	if act.Kind == ActNotify && p.ListenerPath == "" {
+		c.diags.Errorf(r.Action.Pos, "notify needs a listener: add \"listener /path/to/socket\"")
+	}
+	args, argsOK := c.conds(r)
+	incl, inclOK := c.filters(r.When)
+	excl, exclOK := c.filters(r.Unless)
+	if !ok || !argsOK || !inclOK || !exclOK {
+		// Still check the names, so one pass reports every mistake.
+		c.names(r.Names)
+		return nil
+	}
+	proto := &Rule{Action: act, Args: args, Includes: incl, Excludes: excl, Comment: r.Comment}
+	cond := condKey(proto)
+	exact := act.String() + "|" + cond
+	var out []entry
+	for _, n := range c.names(r.Names) {
+		out = append(out, entry{name: n.Text, pos: n.Pos, rule: proto, cond: cond, exact: exact})
+	}
+	return out
+}
+
+func condKey(r *Rule) string {
+	var b strings.Builder
+	for _, a := range r.Args {
+		fmt.Fprintf(&b, "%d %s %d %d;", a.Index, a.Op, a.Value, a.ValueTwo)
+	}
+	return b.String() + "|" + r.Includes.key() + "|" + r.Excludes.key()
+}
+
+// names checks and expands the names of a rule.
+func (c *compilation) names(ws []profiles.Word) []profiles.Word {
+	var out []profiles.Word
+	for _, w := range ws {
+		if strings.HasPrefix(w.Text, "@") {
+			members, ok := c.expandSet(w)
+			if ok {
+				out = append(out, members...)
+			}
+			continue
+		}
+		if c.checkName(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func (c *compilation) expandSet(w profiles.Word) ([]profiles.Word, bool) {
+	fam, ok := LookupFamily(strings.TrimPrefix(w.Text, "@"))
+	if !ok {
+		var names []string
+		for _, f := range Families() {
+			names = append(names, "@"+f.Name)
+		}
+		d := c.diags.Errorf(w.Pos, "unknown set %q; secprof families lists them", w.Text)
+		d.Suggestion = suggest.Closest(w.Text, names)
+		return nil, false
+	}
+	var out []profiles.Word
+	for _, m := range fam.Members {
+		if c.onTarget(m) {
+			// Members that exist only on other arches are part of the
+			// family's meaning but would only produce noise here.
+			out = append(out, profiles.Word{Pos: w.Pos, Text: m})
+		}
+	}
+	return out, true
+}
+
+func (c *compilation) onTarget(name string) bool {
+	for _, a := range c.targets {
+		if _, ok := syscalls.Number(a, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compilation) targetList() string {
+	var s []string
+	for _, a := range c.targets {
+		s = append(s, string(a))
+	}
+	switch len(s) {
+	case 1:
+		return s[0]
+	case 2:
+		return s[0] + " or " + s[1]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// checkName reports unknown names (an error: the rule would silently do
+// nothing) and names that exist, but not on the target arches (a warning:
+// real profiles list other arches' calls).
+func (c *compilation) checkName(w profiles.Word) bool {
+	name := w.Text
+	if !syscalls.Known(name) {
+		d := c.diags.Errorf(w.Pos, "unknown syscall %q on %s", name, c.targetList())
+		d.Suggestion = syscalls.Suggest(name, c.targets...)
+		return false
+	}
+	if !c.onTarget(name) {
+		if syscalls.IsPseudo(name) {
+			c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
+		} else {
+			var on []string
+			for _, a := range syscalls.ArchesOf(name) {
+				on = append(on, string(a))
+			}
+			c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(on, ", "))
+		}
+		return true
+	}
+	if c.opts.KnownToHost != nil {
+		for _, a := range c.targets {
+			if _, ok := syscalls.Number(a, name); ok && !c.opts.KnownToHost(a, name) {
+				c.diags.Warnf(w.Pos, "this host's libseccomp does not know %q on %s; runc will skip the rule there and the call gets the default action", name, a)
+				break
+			}
+		}
+	}
+	return true
+}
+
+var dslOps = map[string]Op{"==": OpEQ, "!=": OpNE, "<": OpLT, "<=": OpLE, ">": OpGT, ">=": OpGE, string(profiles.OpMaskedEQ): OpMaskedEQ}
+
+var scmpOps = []string{string(OpEQ), string(OpNE), string(OpLT), string(OpLE), string(OpGT), string(OpGE), string(OpMaskedEQ)}
+
+func (c *compilation) conds(r *profiles.Rule) ([]Arg, bool) {
+	ok := true
+	var args []Arg
+	seen := map[uint]diag.Pos{}
+	for _, cd := range r.Conds {
+		a, good := c.cond(cd)
+		if !good {
+			ok = false
+			continue
+		}
+		if first, dup := seen[a.Index]; dup {
+			msg := "two conditions on arg%d in one rule: runc turns them into separate rules, so either one matching is enough (OR, not AND)"
+			if c.file.Format == profiles.FormatDocker {
+				c.diags.Warnf(cd.Pos, msg, a.Index).Related = []diag.Pos{first}
+			} else {
+				c.diags.Errorf(cd.Pos, msg+"; write one rule per condition", a.Index).Related = []diag.Pos{first}
+				ok = false
+			}
+		}
+		seen[a.Index] = cd.Pos
+		args = append(args, a)
+	}
+	return args, ok
+}
+
+func (c *compilation) cond(cd *profiles.Cond) (Arg, bool) {
+	var a Arg
+	idx := strings.TrimPrefix(cd.Arg.Text, "arg")
+	n, err := strconv.ParseUint(idx, 10, 32)
+	if err != nil {
+		c.diags.Errorf(cd.Arg.Pos, "bad argument %q; expected arg0 to arg5", cd.Arg.Text)
+		return a, false
+	}
+	if n > 5 {
+		c.diags.Errorf(cd.Arg.Pos, "argument index %d is out of range; seccomp sees arg0 to arg5", n)
+		return a, false
+	}
+	a.Index = uint(n)
+	op, ok := dslOps[cd.Op.Text]
+	if !ok && slices.Contains(scmpOps, cd.Op.Text) {
+		op, ok = Op(cd.Op.Text), true
+	}
+	if !ok {
+		d := c.diags.Errorf(cd.Op.Pos, "unknown comparison %q", cd.Op.Text)
+		d.Suggestion = suggest.Closest(cd.Op.Text, scmpOps)
+		return a, false
+	}
+	a.Op = op
+	v, ok := c.value(cd.Value)
+	if !ok {
+		return a, false
+	}
+	if op == OpMaskedEQ {
+		if cd.Mask == nil {
+			c.diags.Errorf(cd.Pos, "masked comparison without a mask")
+			return a, false
+		}
+		m, ok := c.value(*cd.Mask)
+		if !ok {
+			return a, false
+		}
+		a.Value, a.ValueTwo = m, v
+		if v&^m != 0 {
+			c.diags.Warnf(cd.Value.Pos, "value %#x has bits outside the mask %#x, so this condition never holds", v, m)
+		}
+		return a, true
+	}
+	a.Value = v
+	if cd.ValueTwo != nil {
+		c.diags.Warnf(cd.ValueTwo.Pos, "valueTwo is used only by SCMP_CMP_MASKED_EQ; it is ignored here")
+	}
+	return a, true
+}
+
+// value reads a number: decimal, 0x hex, 0o or leading-0 octal, 0b binary,
+// or a negative decimal, which seccomp compares as its 64-bit two's
+// complement (what a C caller passing -1 puts in the register).
+func (c *compilation) value(w profiles.Word) (uint64, bool) {
+	s := strings.ReplaceAll(w.Text, "_", "")
+	if v, err := strconv.ParseUint(s, 0, 64); err == nil {
+		return v, true
+	}
+	if v, err := strconv.ParseInt(s, 0, 64); err == nil && v < 0 && v > math.MinInt64 {
+		return uint64(v), true
+	}
+	c.diags.Errorf(w.Pos, "%q is not a number that fits in 64 bits", w.Text)
+	return 0, false
+}
+
+func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
+	var out Filter
+	ok := true
+	for _, f := range fs {
+		switch f.Kind.Text {
+		case "cap":
+			for _, w := range f.Args {
+				name := strings.ToUpper(w.Text)
+				if !strings.HasPrefix(name, "CAP_") {
+					name = "CAP_" + name
+				}
+				if !IsCap(name) {
+					d := c.diags.Errorf(w.Pos, "unknown capability %q", w.Text)
+					d.Suggestion = suggest.Closest(name, AllCaps())
+					ok = false
+					continue
+				}
+				out.Caps = appendUnique(out.Caps, name)
+			}
+		case "arch":
+			for _, w := range f.Args {
+				name := w.Text
+				if name == "x86_64" {
+					name = "amd64" // Docker's filters use Go's names
+				}
+				if !slices.Contains(nativeArches, name) {
+					d := c.diags.Errorf(w.Pos, "unknown architecture %q in a filter; Docker names arches as Go does (amd64, arm64, x86, …)", w.Text)
+					d.Suggestion = suggest.Closest(name, nativeArches)
+					ok = false
+					continue
+				}
+				out.Arches = appendUnique(out.Arches, name)
+			}
+		case "kernel":
+			if len(f.Args) != 1 {
+				c.diags.Errorf(f.Kind.Pos, "kernel takes one version, e.g. kernel >= 5.8")
+				ok = false
+				continue
+			}
+			k, good := parseKernel(f.Args[0].Text)
+			if !good {
+				c.diags.Errorf(f.Args[0].Pos, "bad kernel version %q; expected MAJOR.MINOR such as 5.8", f.Args[0].Text)
+				ok = false
+				continue
+			}
+			if out.MinKernel != nil {
+				c.diags.Errorf(f.Args[0].Pos, "kernel version is given twice")
+				ok = false
+				continue
+			}
+			out.MinKernel = &k
+		default:
+			c.diags.Errorf(f.Kind.Pos, "unknown filter %q; expected cap, arch or kernel", f.Kind.Text)
+			ok = false
+		}
+	}
+	return out, ok
+}
+
+func parseKernel(s string) (KernelVersion, bool) {
+	major, minor, found := strings.Cut(s, ".")
+	if !found {
+		return KernelVersion{}, false
+	}
+	a, err1 := strconv.ParseUint(major, 10, 8)
+	b, err2 := strconv.ParseUint(minor, 10, 8)
+	if err1 != nil || err2 != nil || (a == 0 && b == 0) {
+		return KernelVersion{}, false
+	}
+	return KernelVersion{Major: a, Minor: b}, true
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// normalize merges duplicates, reports contradictions, drops rules equal to
+// the default and groups names that share action and conditions, keeping
+// the order in which groups first appear in the source.
+func (c *compilation) normalize(entries []entry, def Action) []*Rule {
+	type seenAt struct {
+		e entry
+	}
+	byCond := map[string]seenAt{}
+	groups := map[string]*Rule{}
+	var order []string
+	for _, e := range entries {
+		key := e.name + "\x00" + e.cond
+		if prev, ok := byCond[key]; ok {
+			if prev.e.exact != e.exact {
+				d := c.diags.Errorf(e.pos, "contradictory rules for %s: %s here, %s at %s", e.name, e.rule.Action, prev.e.rule.Action, prev.e.pos)
+				d.Related = []diag.Pos{prev.e.pos}
+			}
+			// An exact repeat adds nothing; the first one stands.
+			continue
+		}
+		byCond[key] = seenAt{e}
+		if !e.rule.Conditional() && e.rule.Action == def {
+			c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
+			continue
+		}
+		g, ok := groups[e.exact]
+		if !ok {
+			g = &Rule{Action: e.rule.Action, Args: e.rule.Args, Includes: e.rule.Includes, Excludes: e.rule.Excludes, Comment: e.rule.Comment}
+			groups[e.exact] = g
+			order = append(order, e.exact)
+		}
+		g.Names = append(g.Names, e.name)
+		g.Pos = append(g.Pos, e.pos)
+	}
+	out := make([]*Rule, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		sortNames(g)
+		out = append(out, g)
+	}
+	return out
+}
+
+// sortNames orders a rule's names, keeping each position with its name.
+func sortNames(r *Rule) {
+	idx := make([]int, len(r.Names))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(r.Names[a], r.Names[b]) })
+	names := make([]string, len(idx))
+	pos := make([]diag.Pos, len(idx))
+	for i, j := range idx {
+		names[i], pos[i] = r.Names[j], r.Pos[j]
+	}
+	r.Names, r.Pos = names, pos
+}

@@ -1,0 +1,134 @@
+package compiler
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/moby/sys/capability"
+	"golang.org/x/sys/unix"
+)
+
+// DockerDefaultCaps is the capability set Docker gives a container that
+// asks for nothing more (moby's oci/caps.DefaultCapabilities). Docker's
+// default seccomp profile is written against it, so it is the set under
+// which conditional rules are resolved unless the user picks another.
+var DockerDefaultCaps = []string{
+	"CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_MKNOD", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP",
+	"CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
+}
+
+// AllCaps lists every capability the kernel defines, CAP_-prefixed.
+func AllCaps() []string {
+	var out []string
+	for _, c := range capability.ListKnown() {
+		out = append(out, "CAP_"+strings.ToUpper(c.String()))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// IsCap reports whether name is a capability the kernel defines.
+func IsCap(name string) bool { return slices.Contains(AllCaps(), name) }
+
+// nativeArches are the arch names Docker's includes/excludes use: Go's
+// names mapped the way moby's loader maps runtime.GOARCH.
+var nativeArches = []string{"amd64", "x86", "x32", "arm", "arm64", "loongarch64", "mips64", "mips64n32", "mipsel64", "mips3l64n32", "mipsel", "ppc", "ppc64", "ppc64le", "riscv64", "s390", "s390x"}
+
+// Env is what Docker's includes/excludes are decided against when a
+// container starts: its bounding capabilities, the host's arch (Docker's
+// native name, e.g. amd64) and kernel.
+type Env struct {
+	Caps       []string
+	NativeArch string
+	Kernel     KernelVersion
+}
+
+// HostEnv is the environment of a default Docker container on this host.
+func HostEnv() Env {
+	return Env{Caps: DockerDefaultCaps, NativeArch: "amd64", Kernel: HostKernel()}
+}
+
+// HostKernel reads the running kernel's version; 0.0 if it cannot.
+func HostKernel() KernelVersion {
+	var uts unix.Utsname
+	if err := unix.Uname(&uts); err != nil {
+		return KernelVersion{}
+	}
+	var k KernelVersion
+	fmt.Sscanf(unix.ByteSliceToString(uts.Release[:]), "%d.%d", &k.Major, &k.Minor)
+	return k
+}
+
+func (k KernelVersion) atLeast(min KernelVersion) bool {
+	return k.Major > min.Major || (k.Major == min.Major && k.Minor >= min.Minor)
+}
+
+// Applies decides a rule's includes/excludes in env exactly as moby's
+// loader does: excluded when any excluded arch or capability is present or
+// the kernel is new enough; included only when the arch is listed, every
+// included capability is present and the kernel is new enough.
+func (r *Rule) Applies(env Env) bool {
+	ex, in := r.Excludes, r.Includes
+	if len(ex.Arches) > 0 && slices.Contains(ex.Arches, env.NativeArch) {
+		return false
+	}
+	for _, c := range ex.Caps {
+		if slices.Contains(env.Caps, c) {
+			return false
+		}
+	}
+	if ex.MinKernel != nil && env.Kernel.atLeast(*ex.MinKernel) {
+		return false
+	}
+	if len(in.Arches) > 0 && !slices.Contains(in.Arches, env.NativeArch) {
+		return false
+	}
+	for _, c := range in.Caps {
+		if !slices.Contains(env.Caps, c) {
+			return false
+		}
+	}
+	if in.MinKernel != nil && !env.Kernel.atLeast(*in.MinKernel) {
+		return false
+	}
+	return true
+}
+
+// Resolve returns the policy as a container in env would get it: rules
+// whose includes/excludes do not hold are gone, the rest unconditional on
+// them. Backends with no notion of includes (OCI, BPF) read this.
+func (p *Policy) Resolve(env Env) *Policy {
+	out := *p
+	out.Rules = nil
+	for _, r := range p.Rules {
+		if !r.Applies(env) {
+			continue
+		}
+		c := *r
+		c.Includes, c.Excludes = Filter{}, Filter{}
+		out.Rules = append(out.Rules, &c)
+	}
+	if len(p.ArchMap) > 0 {
+		// Docker picks the archMap entry of the host's arch.
+		out.Arches = nil
+		for _, e := range p.ArchMap {
+			if e.Arch == nativeToSCMP(env.NativeArch) {
+				out.Arches = append([]string{e.Arch}, e.SubArches...)
+			}
+		}
+		out.ArchMap = nil
+	}
+	return &out
+}
+
+func nativeToSCMP(native string) string {
+	switch native {
+	case "amd64":
+		return "x86_64"
+	case "arm64":
+		return "aarch64"
+	}
+	return native
+}
