@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/suggest"
 	"github.com/secprof/secprof/profiles"
@@ -157,20 +159,35 @@ func sortedErrnoNames() []string {
 	return append([]string{"EPERM", "EACCES", "ENOSYS", "EINVAL"}, names...)
 }
 
-func (c *compilation) arch(w profiles.Word) (string, bool) {
-	a, ok := syscalls.ParseArch(w.Text)
-	if !ok || a.SCMPName() == "" {
-		var names []string
-		for _, x := range syscalls.Arches() {
-			if x.SCMPName() != "" {
-				names = append(names, string(x), x.SCMPName())
-			}
-		}
-		d := c.diags.Errorf(w.Pos, "unknown architecture %q", w.Text)
-		d.Suggestion = suggest.Closest(w.Text, names)
-		return "", false
+// scmpArches are the arches the OCI runtime spec (and so runc and Docker)
+// knows, in libseccomp's names. Only some have syscall tables; the rest
+// are accepted and passed through, as Docker's own default lists them.
+var scmpArches = func() []string {
+	var out []string
+	for _, a := range []specs.Arch{specs.ArchX86, specs.ArchX86_64, specs.ArchX32, specs.ArchARM, specs.ArchAARCH64,
+		specs.ArchMIPS, specs.ArchMIPS64, specs.ArchMIPS64N32, specs.ArchMIPSEL, specs.ArchMIPSEL64, specs.ArchMIPSEL64N32,
+		specs.ArchPPC, specs.ArchPPC64, specs.ArchPPC64LE, specs.ArchS390, specs.ArchS390X, specs.ArchPARISC,
+		specs.ArchPARISC64, specs.ArchRISCV64, specs.ArchLOONGARCH64} {
+		out = append(out, strings.ToLower(strings.TrimPrefix(string(a), "SCMP_ARCH_")))
 	}
-	return string(a), true
+	return out
+}()
+
+func (c *compilation) arch(w profiles.Word) (string, bool) {
+	if a, ok := syscalls.ParseArch(w.Text); ok && a.SCMPName() != "" {
+		return string(a), true
+	}
+	name := strings.ToLower(strings.TrimPrefix(w.Text, "SCMP_ARCH_"))
+	if slices.Contains(scmpArches, name) {
+		return name, true
+	}
+	var names []string
+	for _, a := range scmpArches {
+		names = append(names, a, "SCMP_ARCH_"+strings.ToUpper(a))
+	}
+	d := c.diags.Errorf(w.Pos, "unknown architecture %q", w.Text)
+	d.Suggestion = suggest.Closest(w.Text, names)
+	return "", false
 }
 
 func (c *compilation) arches(sc *profiles.Seccomp, p *Policy) {
@@ -223,6 +240,7 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy) {
 	default:
 		for _, a := range syscalls.DefaultArches() {
 			p.Arches = append(p.Arches, string(a))
+			c.targets = append(c.targets, a)
 		}
 	}
 	if len(c.targets) == 0 {
@@ -269,14 +287,14 @@ func (c *compilation) rule(r *profiles.Rule, p *Policy) []entry {
 	excl, exclOK := c.filters(r.Unless)
 	if !ok || !argsOK || !inclOK || !exclOK {
 		// Still check the names, so one pass reports every mistake.
-		c.names(r.Names)
+		c.names(r.Names, false)
 		return nil
 	}
 	proto := &Rule{Action: act, Args: args, Includes: incl, Excludes: excl, Comment: r.Comment}
 	cond := condKey(proto)
 	exact := act.String() + "|" + cond
 	var out []entry
-	for _, n := range c.names(r.Names) {
+	for _, n := range c.names(r.Names, forOtherArch(incl)) {
 		out = append(out, entry{name: n.Text, pos: n.Pos, rule: proto, cond: cond, exact: exact})
 	}
 	return out
@@ -291,7 +309,23 @@ func condKey(r *Rule) string {
 }
 
 // names checks and expands the names of a rule.
-func (c *compilation) names(ws []profiles.Word) []profiles.Word {
+// forOtherArch reports a rule that Docker applies only on arches other than
+// x86's: its names need not exist here.
+func forOtherArch(incl Filter) bool {
+	if len(incl.Arches) == 0 {
+		return false
+	}
+	for _, a := range incl.Arches {
+		if a == "amd64" || a == "x86" || a == "x32" {
+			return false
+		}
+	}
+	return true
+}
+
+// names checks and expands the names of a rule. otherArch silences the
+// warning for names missing on the target arches.
+func (c *compilation) names(ws []profiles.Word, otherArch bool) []profiles.Word {
 	var out []profiles.Word
 	for _, w := range ws {
 		if strings.HasPrefix(w.Text, "@") {
@@ -301,7 +335,7 @@ func (c *compilation) names(ws []profiles.Word) []profiles.Word {
 			}
 			continue
 		}
-		if c.checkName(w) {
+		if c.checkName(w, otherArch) {
 			out = append(out, w)
 		}
 	}
@@ -356,7 +390,7 @@ func (c *compilation) targetList() string {
 // checkName reports unknown names (an error: the rule would silently do
 // nothing) and names that exist, but not on the target arches (a warning:
 // real profiles list other arches' calls).
-func (c *compilation) checkName(w profiles.Word) bool {
+func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 	name := w.Text
 	if !syscalls.Known(name) {
 		d := c.diags.Errorf(w.Pos, "unknown syscall %q on %s", name, c.targetList())
@@ -364,14 +398,16 @@ func (c *compilation) checkName(w profiles.Word) bool {
 		return false
 	}
 	if !c.onTarget(name) {
-		if syscalls.IsPseudo(name) {
-			c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
-		} else {
-			var on []string
-			for _, a := range syscalls.ArchesOf(name) {
-				on = append(on, string(a))
+		switch on := syscalls.ArchesOf(name); {
+		case otherArch:
+		case len(on) > 0:
+			var names []string
+			for _, a := range on {
+				names = append(names, string(a))
 			}
-			c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(on, ", "))
+			c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(names, ", "))
+		default:
+			c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
 		}
 		return true
 	}

@@ -42,8 +42,12 @@ func (c *compilation) checkTwins(p *Policy) {
 			effective[n] = r.Action
 		}
 	}
+	if k := p.DefaultAction.Kind; k != ActAllow && k != ActLog {
+		// In an allow-list a missing twin is denied: safe, not a hole.
+		return
+	}
 	for _, r := range p.Rules {
-		if r.Conditional() || r.Action == p.DefaultAction {
+		if r.Conditional() || r.Action.Kind == ActAllow || r.Action.Kind == ActLog {
 			continue
 		}
 		for i, name := range r.Names {

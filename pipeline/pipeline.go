@@ -1,0 +1,229 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/secprof/secprof/compiler"
+	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/compiler/oci"
+	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/internal/atomicfile"
+	"github.com/secprof/secprof/profiles"
+)
+
+// Exit codes, as documented in the README.
+const (
+	ExitOK      = 0
+	ExitProfile = 1 // the profile is wrong, or one of its tests failed
+	ExitUsage   = 2 // bad usage or a missing part of the environment
+)
+
+// UsageError is a mistake in how secprof was called, not in a profile.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Usagef builds a UsageError.
+func Usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+
+// ExitCode maps an error from this package to the process exit code.
+func ExitCode(err error) int {
+	var ue *UsageError
+	var dl diag.ErrorList
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &dl):
+		return ExitProfile
+	case errors.As(err, &ue):
+		return ExitUsage
+	}
+	return ExitUsage
+}
+
+// Unit is one compiled source.
+type Unit struct {
+	File   *profiles.File
+	Policy *compiler.Policy // nil when the source has no seccomp part
+}
+
+// Load parses and compiles one source file. Diagnostics are returned even
+// when there are errors; err is a diag.ErrorList then, or a UsageError
+// when the file cannot be read.
+func Load(path string, opts compiler.Options) (*Unit, diag.List, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, Usagef("%v", err)
+	}
+	return LoadSource(path, src, opts)
+}
+
+// LoadSource is Load for text already in memory.
+func LoadSource(name string, src []byte, opts compiler.Options) (*Unit, diag.List, error) {
+	f, diags := profiles.Parse(name, src)
+	if diags.HasErrors() {
+		return nil, diags, diags.Err()
+	}
+	p, cd := compiler.Compile(f, opts)
+	diags.Add(cd...)
+	diags.Sort()
+	if err := diags.Err(); err != nil {
+		return nil, diags, err
+	}
+	return &Unit{File: f, Policy: p}, diags, nil
+}
+
+// Formats lists the backends Render knows; Extensions says what file name
+// each writes in an output directory.
+var Formats = []string{"docker", "oci"}
+
+var extensions = map[string]string{"docker": ".json", "oci": ".oci.json"}
+
+// Renderer renders a unit in one format. Backends beyond the built-in ones
+// register here, so adding a backend touches no parser and no command.
+type Renderer func(u *Unit, env compiler.Env) ([]byte, error)
+
+var renderers = map[string]Renderer{
+	"docker": func(u *Unit, _ compiler.Env) ([]byte, error) { return dockerjson.Marshal(u.Policy) },
+	"oci":    func(u *Unit, env compiler.Env) ([]byte, error) { return oci.Marshal(u.Policy, env) },
+}
+
+// Register adds a backend.
+func Register(format, ext string, r Renderer) {
+	renderers[format] = r
+	extensions[format] = ext
+	Formats = append(Formats, format)
+}
+
+// Render produces a unit's output in format.
+func Render(u *Unit, format string, env compiler.Env) ([]byte, error) {
+	r, ok := renderers[format]
+	if !ok {
+		return nil, Usagef("unknown format %q; expected one of %s", format, strings.Join(Formats, ", "))
+	}
+	if u.Policy == nil && format != "apparmor" {
+		return nil, &diag.ErrorList{{Pos: diag.Pos{File: u.File.Name}, Severity: diag.Error, Message: "no seccomp rules to write as " + format}}
+	}
+	return r(u, env)
+}
+
+// Output is one rendered file.
+type Output struct {
+	Path string
+	Data []byte
+}
+
+// Plan decides where each unit's output goes. With one source and an
+// output that is not a directory, it is that file; "-" or "" is stdout.
+// With several sources, or an existing directory (or a path ending in /),
+// each source writes NAME+extension there, NAME being its profile name or
+// its file name without extension.
+func Plan(units []*Unit, formats []string, out string) ([]Output, error) {
+	dirMode := strings.HasSuffix(out, "/") || len(units) > 1 || len(formats) > 1
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		dirMode = true
+	}
+	if dirMode && (out == "" || out == "-") {
+		return nil, Usagef("several outputs need a directory: -o DIR")
+	}
+	var plan []Output
+	seen := map[string]string{}
+	for _, u := range units {
+		for _, f := range formats {
+			path := out
+			if dirMode {
+				path = filepath.Join(out, baseName(u)+extensions[f])
+				if prev, dup := seen[path]; dup {
+					return nil, Usagef("%s and %s would both write %s; give them different profile names", prev, u.File.Name, path)
+				}
+				seen[path] = u.File.Name
+			}
+			plan = append(plan, Output{Path: path, Data: nil})
+		}
+	}
+	return plan, nil
+}
+
+func baseName(u *Unit) string {
+	if u.File.Profile != "" {
+		return u.File.Profile
+	}
+	b := filepath.Base(u.File.Name)
+	return strings.TrimSuffix(b, filepath.Ext(b))
+}
+
+// WriteAll writes every output; each file is replaced atomically, and
+// stdout ("" or "-") gets the data as is.
+func WriteAll(outs []Output, stdout func([]byte) error) error {
+	for _, o := range outs {
+		if o.Path == "" || o.Path == "-" {
+			if err := stdout(o.Data); err != nil {
+				return err
+			}
+			continue
+		}
+		if dir := filepath.Dir(o.Path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return Usagef("%v", err)
+			}
+		}
+		if err := atomicfile.Write(o.Path, o.Data, 0o644); err != nil {
+			return Usagef("%v", err)
+		}
+	}
+	return nil
+}
+
+// CompileRequest is `secprof compile`.
+type CompileRequest struct {
+	Files   []string
+	Formats []string
+	Output  string
+	Env     compiler.Env
+	Options compiler.Options
+}
+
+// Compile runs a compile request: every file is read and compiled first,
+// and nothing is written unless all of them compile.
+func Compile(req CompileRequest, stdout func([]byte) error) (diag.List, error) {
+	var all diag.List
+	var units []*Unit
+	failed := false
+	for _, path := range req.Files {
+		u, diags, err := Load(path, req.Options)
+		all.Add(diags...)
+		var ue *UsageError
+		if errors.As(err, &ue) {
+			return all, err
+		}
+		if err != nil {
+			failed = true
+			continue
+		}
+		units = append(units, u)
+	}
+	all.Sort()
+	if failed {
+		return all, all.Err()
+	}
+	plan, err := Plan(units, req.Formats, req.Output)
+	if err != nil {
+		return all, err
+	}
+	i := 0
+	for _, u := range units {
+		for _, f := range req.Formats {
+			data, err := Render(u, f, req.Env)
+			if err != nil {
+				return all, err
+			}
+			plan[i].Data = data
+			i++
+		}
+	}
+	return all, WriteAll(plan, stdout)
+}
