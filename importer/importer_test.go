@@ -1,0 +1,172 @@
+package importer
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/moby/profiles/seccomp"
+
+	"github.com/secprof/secprof/compiler"
+	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/profiles"
+	"github.com/secprof/secprof/semantic"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// envs are the environments a round trip must hold in: Docker's default
+// capabilities, none and all, on an x86_64 host and on an x86 host.
+func envs() map[string]semantic.Env {
+	m := map[string]semantic.Env{}
+	for _, native := range []string{"amd64", "x86"} {
+		for name, caps := range map[string][]string{"docker-default": semantic.DockerDefaultCaps(), "none": nil, "all": semantic.AllCaps()} {
+			m[native+"/"+name] = semantic.Env{Caps: caps, NativeArch: native}
+		}
+	}
+	return m
+}
+
+// compileDSL compiles DSL text to Docker's profile type, failing the test
+// on any error.
+func compileDSL(t *testing.T, name string, src []byte) *seccomp.Seccomp {
+	t.Helper()
+	f, diags := profiles.ParseDSL(name, src)
+	if diags.HasErrors() {
+		t.Fatalf("parsing the imported DSL:\n%s\n%s", diags.Text(), src)
+	}
+	p, cd := compiler.Compile(f, compiler.Options{})
+	if cd.HasErrors() {
+		t.Fatalf("compiling the imported DSL:\n%s\n%s", cd.Text(), src)
+	}
+	// Go through JSON, as Docker reads the compiled file.
+	out, err := dockerjson.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prof seccomp.Seccomp
+	if err := json.Unmarshal(out, &prof); err != nil {
+		t.Fatal(err)
+	}
+	return &prof
+}
+
+// differences lists how the compiled import decides differently from the
+// original in env. When the original's arches depend on the host (an
+// archMap, or no arches at all: the host's own), they are compared only on
+// x86_64 hosts, since the DSL writes the arches of an x86_64 host.
+func differences(t *testing.T, orig, back *seccomp.Seccomp, env semantic.Env, hostArches bool) []semantic.Difference {
+	t.Helper()
+	a, err := semantic.Resolve(orig, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := semantic.Resolve(back, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []semantic.Difference
+	for _, d := range semantic.Diff(a, b) {
+		if d.Kind == "arches" && hostArches && env.NativeArch != "amd64" {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func roundTrip(t *testing.T, name string, src []byte) []byte {
+	t.Helper()
+	dsl, diags := ImportJSON(name, src)
+	if diags.HasErrors() {
+		t.Fatalf("import: %s", diags.Text())
+	}
+	var orig seccomp.Seccomp
+	if err := json.Unmarshal(src, &orig); err != nil {
+		t.Fatal(err)
+	}
+	back := compileDSL(t, name+".sp", dsl)
+	for envName, env := range envs() {
+		if d := differences(t, &orig, back, env, len(orig.Architectures) == 0); len(d) != 0 {
+			t.Errorf("%s in %s: the imported DSL decides differently:\n%v\n%s", name, envName, d, dsl)
+		}
+	}
+	return dsl
+}
+
+// Every third-party profile and every profile of ours round-trips:
+// import, compile, and the result decides as the original.
+func TestRoundTrip(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test profiles: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dsl := roundTrip(t, filepath.Base(path), src)
+			golden := strings.TrimSuffix(path, ".json") + ".sp"
+			if *update {
+				if err := os.WriteFile(golden, dsl, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if string(want) != string(dsl) {
+				t.Errorf("import of %s differs from %s (run with -update after checking):\n%s", path, golden, dsl)
+			}
+		})
+	}
+}
+
+// Docker's default as moby builds it round-trips too.
+func TestRoundTripMobyDefault(t *testing.T) {
+	src, err := json.Marshal(seccomp.DefaultProfile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, "moby-default.json", src)
+}
+
+// What the DSL cannot say is an error that names the field.
+func TestImportRejects(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"no filter", `{"syscalls": []}`, "neither defaultAction nor syscalls"},
+		{"no default", `{"syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO"}]}`, "no defaultAction"},
+		{"errnoRet on allow", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "errnoRet": 5}]}`, "errnoRet on SCMP_ACT_ALLOW"},
+		{"valueTwo on EQ", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": 1, "valueTwo": 2}]}]}`, "valueTwo 2 with SCMP_CMP_EQ"},
+		{"unknown op", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "SCMP_CMP_ODD", "value": 1}]}]}`, `op "SCMP_CMP_ODD"`},
+		{"unknown action", `{"defaultAction": "SCMP_ACT_MAYBE", "syscalls": []}`, `defaultAction "SCMP_ACT_MAYBE"`},
+		{"metadata without path", `{"defaultAction": "SCMP_ACT_ALLOW", "listenerMetadata": "m", "syscalls": []}`, "listenerMetadata without listenerPath"},
+		{"archMap without x86_64", `{"defaultAction": "SCMP_ACT_ALLOW", "archMap": [{"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}], "syscalls": []}`, "archMap has no SCMP_ARCH_X86_64 entry"},
+		{"not Docker's format", "default allow\ndeny chmod\n", "not a Docker-format seccomp profile"},
+	}
+	for _, tt := range tests {
+		out, diags := ImportJSON("p.json", []byte(tt.src))
+		if out != nil || !diags.HasErrors() || !strings.Contains(diags.Text(), tt.want) {
+			t.Errorf("%s: got output %v and diagnostics %q; want an error containing %q", tt.name, out != nil, diags.Text(), tt.want)
+		}
+	}
+}
+
+// An archMap with entries for other hosts imports with a warning that
+// names what is not carried.
+func TestImportArchMapWarns(t *testing.T) {
+	src, err := json.Marshal(seccomp.DefaultProfile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, diags := ImportJSON("default.json", src)
+	if diags.HasErrors() || !strings.Contains(diags.Text(), "archMap: imported as \"arch x86_64 x86 x32\"") || !strings.Contains(diags.Text(), "aarch64") {
+		t.Errorf("diagnostics = %q", diags.Text())
+	}
+}
