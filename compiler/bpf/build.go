@@ -96,12 +96,15 @@ type call struct {
 	args []compiler.Arg
 }
 
-// Build compiles p for env. Warnings name syscalls the host's libseccomp
+// Build compiles p as a container in env gets it (Docker's includes and
+// excludes decided by compiler.Policy.Resolve, as moby's loader decides
+// them). Warnings name syscalls the host's libseccomp
 // does not know: runc skips them without a word, so they get the default
 // action. When a program is longer than the kernel accepts, Build returns
 // the Program (so its sizes can still be shown) together with a *LimitError
 // per offending arch; any other error leaves the Program nil.
-func Build(p *compiler.Policy, env Env) (*Program, diag.List, error) {
+func Build(p *compiler.Policy, env compiler.Env) (*Program, diag.List, error) {
+	p = p.Resolve(env)
 	defAct, err := scmpAction(p.DefaultAction)
 	if err != nil {
 		return nil, nil, fmt.Errorf("default action: %w", err)
@@ -109,7 +112,7 @@ func Build(p *compiler.Policy, env Env) (*Program, diag.List, error) {
 	if defAct == libseccomp.ActNotify {
 		return nil, nil, errors.New("notify cannot be the default action: runc refuses it, since the runtime itself must write to report the listener")
 	}
-	arches, err := targetArches(p, env)
+	arches, err := targetArches(p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -122,9 +125,6 @@ func Build(p *compiler.Policy, env Env) (*Program, diag.List, error) {
 	var calls []call
 	unknown := map[string]bool{}
 	for _, r := range p.Rules {
-		if !env.Applies(r) {
-			continue
-		}
 		act, err := scmpAction(r.Action)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", rulePos(r, 0), err)
@@ -190,25 +190,11 @@ func rulePos(r *compiler.Rule, i int) diag.Pos {
 	return diag.Pos{}
 }
 
-// targetArches resolves the arches of the filter as moby and runc do: the
-// policy's list, or else the archMap entry of the native arch, or else none
-// (runc's filter then holds the native arch alone).
-func targetArches(p *compiler.Policy, env Env) ([]libseccomp.ScmpArch, error) {
-	names := p.Arches
-	if len(names) == 0 && len(p.ArchMap) > 0 {
-		nat, err := libseccomp.GetArchFromString(env.NativeArch)
-		if err != nil {
-			return nil, fmt.Errorf("native arch %q: %w", env.NativeArch, err)
-		}
-		for _, m := range p.ArchMap {
-			if a, err := libseccomp.GetArchFromString(m.Arch); err == nil && a == nat {
-				names = append([]string{m.Arch}, m.SubArches...)
-				break
-			}
-		}
-	}
+// targetArches lists the arches of the resolved policy; with none, runc's
+// filter holds the native arch alone.
+func targetArches(p *compiler.Policy) ([]libseccomp.ScmpArch, error) {
 	var out []libseccomp.ScmpArch
-	for _, n := range names {
+	for _, n := range p.Arches {
 		a, err := libseccomp.GetArchFromString(n)
 		if err != nil {
 			return nil, fmt.Errorf("arch %q: %w", n, err)

@@ -7,8 +7,8 @@
 // → verify/kernel loads the program in a child process and checks
 // expectations against it.
 //
-// Build first resolves Docker's includes/excludes for an Env (capabilities,
-// native arch, kernel), as moby's loader does, then adds every rule to a
+// Build first resolves Docker's includes/excludes for a compiler.Env
+// (capabilities, native arch, kernel), as moby's loader does, then adds every rule to a
 // libseccomp filter as runc's libcontainer/seccomp does: kill is
 // kill-thread, errno without a number is EPERM, rules equal to the default
 // action are skipped, names the host's libseccomp does not know are skipped

@@ -39,11 +39,7 @@ func rule(act compiler.Action, args []compiler.Arg, names ...string) *compiler.R
 
 func build(t *testing.T, p *compiler.Policy) *bpf.Program {
 	t.Helper()
-	env, err := bpf.HostEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, _, err := bpf.Build(p, env)
+	prog, _, err := bpf.Build(p, compiler.HostEnv())
 	if err != nil {
 		t.Fatal(err)
 	}
