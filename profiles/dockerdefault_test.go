@@ -1,0 +1,64 @@
+package profiles_test
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/moby/profiles/seccomp"
+
+	"github.com/secprof/secprof/compiler"
+	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/profiles"
+	"github.com/secprof/secprof/semantic"
+)
+
+// docker-default.sp decides every syscall as moby's DefaultProfile does,
+// arguments included, under Docker's default capabilities, none and all.
+// On an x86_64 host everything is equal, arches too. On an x86 host the
+// rules are equal; the arches differ only because Docker's archMap has no
+// entry for an x86 host (it filters x86 alone), while the DSL names the
+// arches of an x86_64 host.
+func TestDockerDefaultSourceEqualsMoby(t *testing.T) {
+	path := "docker-default.sp"
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := profiles.ParseDSL(path, src)
+	if diags.HasErrors() {
+		t.Fatal(diags.Text())
+	}
+	p, cd := compiler.Compile(f, compiler.Options{})
+	if cd.HasErrors() {
+		t.Fatal(cd.Text())
+	}
+	out, err := dockerjson.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compiled seccomp.Seccomp
+	if err := json.Unmarshal(out, &compiled); err != nil {
+		t.Fatal(err)
+	}
+	capSets := map[string][]string{"docker-default": semantic.DockerDefaultCaps(), "none": nil, "all": semantic.AllCaps()}
+	for _, native := range []string{"amd64", "x86"} {
+		for capsName, caps := range capSets {
+			env := semantic.Env{Caps: caps, NativeArch: native}
+			want, err := semantic.Resolve(seccomp.DefaultProfile(), env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := semantic.Resolve(&compiled, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range semantic.Diff(want, got) {
+				if native == "x86" && d.Kind == "arches" {
+					continue
+				}
+				t.Errorf("%s host, caps %s: %s", native, capsName, d)
+			}
+		}
+	}
+}
