@@ -1,0 +1,209 @@
+package container
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/secprof/secprof/diag"
+)
+
+// Want is what a check expects of its command.
+type Want string
+
+const (
+	// Succeeds: the command exits 0.
+	Succeeds Want = "succeeds"
+	// Fails: the command exits non-zero (not by a signal), and the same
+	// command exits 0 in a container without the profile.
+	Fails Want = "fails"
+	// Killed: the command is killed by SIGSYS, seccomp's kill.
+	Killed Want = "killed"
+)
+
+// Check is one "run" expectation of a profile's test block.
+type Check struct {
+	Pos diag.Pos `json:"pos"`
+	// Command is a shell command line, run with /bin/sh -c (busybox ash)
+	// with PATH=/bin:/sbin:/usr/bin:/usr/sbin, so "chmod" is busybox's and
+	// "/usr/bin/chmod" is GNU coreutils'.
+	Command string `json:"command"`
+	Want    Want   `json:"want"`
+}
+
+// Result is what a check got.
+type Result struct {
+	Check Check `json:"check"`
+	// ExitCode is the command's status as sh reports it: 128+N when killed
+	// by signal N. -1 when the command did not run.
+	ExitCode int `json:"exit_code"`
+	// Signal names the signal that killed the command, e.g. "SIGSYS".
+	Signal string `json:"signal,omitempty"`
+	// Output is the command's stdout and stderr, interleaved.
+	Output string `json:"output"`
+	// Control is the command's status without the profile, when a control
+	// container ran (only for "fails" checks).
+	Control *int `json:"control_exit_code,omitempty"`
+	OK      bool `json:"ok"`
+	// Why explains a failed expectation, or how a held one was decided.
+	Why string `json:"why,omitempty"`
+}
+
+// Got describes the outcome in a word or two, for a table.
+func (r Result) Got() string {
+	switch {
+	case r.ExitCode < 0:
+		return "not run"
+	case r.Signal != "":
+		return "killed (" + r.Signal + ")"
+	case r.ExitCode == 0:
+		return "succeeded"
+	default:
+		return fmt.Sprintf("failed (exit %d)", r.ExitCode)
+	}
+}
+
+// Profile is a compiled profile in the forms the engines read. An engine
+// needs only its own form.
+type Profile struct {
+	// OCI is the linux.seccomp section for runc and crun.
+	OCI *specs.LinuxSeccomp
+	// DockerJSON is a Docker seccomp profile for --security-opt seccomp=.
+	DockerJSON []byte
+}
+
+// Engine runs checks in a throwaway container.
+type Engine interface {
+	// Name is the engine's name as --engine spells it.
+	Name() string
+	// Available returns nil when the engine can run containers here, or an
+	// error that matches ErrEngineUnavailable saying why not.
+	Available(ctx context.Context) error
+	// Run runs every check in one container under the profile and returns
+	// one result per check, in order. An error means the checks could not
+	// be decided (engine unavailable, context cancelled), not that a check
+	// failed; the error matches ErrEngineUnavailable when the engine is
+	// missing. A container that does not start under the profile (the
+	// profile denies what sh needs) gives failed results, not an error,
+	// once the engine has shown it starts containers without the profile.
+	Run(ctx context.Context, p Profile, checks []Check) ([]Result, error)
+}
+
+// ErrEngineUnavailable is matched (errors.Is) by every error that says a
+// container engine is missing or does not work on this machine.
+var ErrEngineUnavailable = errors.New("container engine unavailable")
+
+// UnavailableError says why an engine cannot be used.
+type UnavailableError struct {
+	Engine string
+	Reason string
+}
+
+func (e *UnavailableError) Error() string {
+	return fmt.Sprintf("%s is unavailable: %s", e.Engine, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrEngineUnavailable) hold.
+func (e *UnavailableError) Is(target error) bool { return target == ErrEngineUnavailable }
+
+// Engines lists the names New accepts.
+var Engines = []string{"auto", "runc", "crun", "docker"}
+
+// New returns the engine called name. "auto" picks runc when it works
+// here and Docker otherwise.
+func New(ctx context.Context, name string) (Engine, error) {
+	switch name {
+	case "runc":
+		return NewOCI("runc"), nil
+	case "crun":
+		return NewOCI("crun"), nil
+	case "docker":
+		return NewDocker(), nil
+	case "auto", "":
+		return Auto(ctx)
+	}
+	return nil, fmt.Errorf("unknown engine %q (want one of %s)", name, strings.Join(Engines, ", "))
+}
+
+// Auto returns runc when it runs a container here, else Docker when its
+// daemon answers, else an UnavailableError naming both reasons.
+func Auto(ctx context.Context) (Engine, error) {
+	runc := NewOCI("runc")
+	rerr := runc.Available(ctx)
+	if rerr == nil {
+		return runc, nil
+	}
+	docker := NewDocker()
+	derr := docker.Available(ctx)
+	if derr == nil {
+		return docker, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return nil, &UnavailableError{Engine: "auto", Reason: rerr.Error() + "; " + derr.Error()}
+}
+
+// sigsys is the status sh reports for a command killed by seccomp.
+const sigsys = 128 + int(unix.SIGSYS)
+
+// evaluate decides each check from the driver's report under the profile
+// and, when one ran, without it.
+func evaluate(checks []Check, main, control *report) []Result {
+	results := make([]Result, len(checks))
+	for i, c := range checks {
+		r := Result{Check: c, ExitCode: -1}
+		got, ran := main.status[i]
+		if ran {
+			r.ExitCode = got
+			r.Output = main.output[i]
+			if got > 128 && got <= 128+64 {
+				r.Signal = unix.SignalName(unix.Signal(got - 128))
+			}
+		}
+		switch {
+		case !ran:
+			r.Why = main.notRun(i)
+		case c.Want == Succeeds:
+			r.OK = got == 0
+			if !r.OK {
+				r.Why = "want exit 0, got " + r.Got()
+			}
+		case c.Want == Killed:
+			r.OK = got == sigsys
+			if !r.OK {
+				r.Why = "want killed by SIGSYS, got " + r.Got()
+			}
+		case c.Want == Fails:
+			r.OK, r.Why = decideFails(&r, i, control)
+		default:
+			r.Why = fmt.Sprintf("unknown expectation %q", c.Want)
+		}
+		results[i] = r
+	}
+	return results
+}
+
+func decideFails(r *Result, i int, control *report) (bool, string) {
+	switch {
+	case r.ExitCode == 0:
+		return false, "want a failure, got exit 0"
+	case r.Signal != "":
+		return false, "want a failure, got " + r.Got() + `; write "killed" if that is intended`
+	case control == nil:
+		return false, "no control run was made"
+	}
+	cs, ran := control.status[i]
+	if !ran {
+		return false, "control run without the profile: " + control.notRun(i)
+	}
+	r.Control = &cs
+	if cs != 0 {
+		return false, fmt.Sprintf("fails without the profile too (exit %d): the failure is not the profile's", cs)
+	}
+	return true, "succeeds without the profile"
+}

@@ -1,0 +1,212 @@
+package container
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/docker/docker/oci/caps"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/secprof/secprof/verify/rootfs"
+)
+
+// OCI is the engine for an OCI runtime CLI, runc or crun: it writes a
+// bundle whose config.json (runtime-spec types) takes the profile's
+// linux.seccomp and runs it with "RUNTIME run".
+type OCI struct {
+	runtime string
+	// stateRoot is the runtime's --root, given explicitly so that leftovers
+	// are where "RUNTIME list" looks and can be checked without a process.
+	stateRoot string
+
+	once     sync.Once
+	availErr error
+}
+
+// NewOCI returns the engine for the runtime binary ("runc" or "crun").
+func NewOCI(runtime string) *OCI {
+	return &OCI{runtime: runtime, stateRoot: "/run/" + runtime}
+}
+
+// Name is the runtime's name.
+func (e *OCI) Name() string { return e.runtime }
+
+// StateRoot is the directory the runtime keeps container state in.
+func (e *OCI) StateRoot() string { return e.stateRoot }
+
+// Available checks, once per engine, that the runtime is installed, that
+// secprof runs as root (test containers are not rootless, so that root in
+// the container has Docker's capabilities), and that it really starts a
+// container here: crun 1.8 refuses hybrid cgroup v1/v2 hosts, for example.
+func (e *OCI) Available(ctx context.Context) error {
+	e.once.Do(func() { e.availErr = e.probe(ctx) })
+	return e.availErr
+}
+
+func (e *OCI) probe(ctx context.Context) error {
+	if _, err := exec.LookPath(e.runtime); err != nil {
+		return &UnavailableError{Engine: e.runtime, Reason: e.runtime + " is not on PATH (run scripts/setup.sh)"}
+	}
+	if os.Geteuid() != 0 {
+		return &UnavailableError{Engine: e.runtime, Reason: "needs root"}
+	}
+	fsys, err := rootfs.Ensure()
+	if err != nil {
+		return &UnavailableError{Engine: e.runtime, Reason: err.Error()}
+	}
+	nonce := randomHex(8)
+	out, err := e.runContainer(ctx, fsys, nil, driverArgs(nonce, nil))
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &UnavailableError{Engine: e.runtime, Reason: err.Error()}
+	}
+	if rep := parseReport(nonce, out.stdout, out.exit, out.stderr); !rep.done {
+		return &UnavailableError{Engine: e.runtime, Reason: fmt.Sprintf("it does not start a container here (exit %d): %s", out.exit, orNothing(strings.TrimSpace(out.stderr)))}
+	}
+	return nil
+}
+
+// Run runs the checks in one container under p.OCI and, when a check
+// expects a failure, in a control container without a seccomp section,
+// at the same time.
+func (e *OCI) Run(ctx context.Context, p Profile, checks []Check) ([]Result, error) {
+	if p.OCI == nil {
+		return nil, fmt.Errorf("%s: the profile has no OCI seccomp section", e.runtime)
+	}
+	if err := e.Available(ctx); err != nil {
+		return nil, err
+	}
+	fsys, err := rootfs.Ensure()
+	if err != nil {
+		return nil, err
+	}
+	nonce := randomHex(8)
+	args := driverArgs(nonce, checks)
+	var control *report
+	var controlErr error
+	var wg sync.WaitGroup
+	if needsControl(checks) {
+		wg.Go(func() {
+			out, err := e.runContainer(ctx, fsys, nil, args)
+			control, controlErr = parseReport(nonce, out.stdout, out.exit, out.stderr), err
+		})
+	}
+	out, err := e.runContainer(ctx, fsys, p.OCI, args)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if controlErr == nil && control != nil && !control.ready {
+		controlErr = fmt.Errorf("did not start (exit %d): %s", control.exit, orNothing(control.stderr))
+	}
+	if controlErr != nil {
+		return nil, fmt.Errorf("%s: control run without the profile: %w", e.runtime, controlErr)
+	}
+	return evaluate(checks, parseReport(nonce, out.stdout, out.exit, out.stderr), control), nil
+}
+
+func needsControl(checks []Check) bool {
+	for _, c := range checks {
+		if c.Want == Fails {
+			return true
+		}
+	}
+	return false
+}
+
+// Spec is the config.json of a test container: Docker's default
+// capabilities, namespaces like "docker run --network none", the cached
+// tree mounted read-only with a tmpfs on /tmp, and seccomp (nil: none).
+func Spec(rootDir string, seccomp *specs.LinuxSeccomp, args []string) *specs.Spec {
+	capList := caps.DefaultCapabilities()
+	return &specs.Spec{
+		Version:  specs.Version,
+		Root:     &specs.Root{Path: rootDir, Readonly: true},
+		Hostname: "secprof",
+		Process: &specs.Process{
+			Args: args,
+			Env:  []string{"PATH=" + rootfs.PATH, "HOME=/root"},
+			Cwd:  "/",
+			Capabilities: &specs.LinuxCapabilities{
+				Bounding:  capList,
+				Effective: capList,
+				Permitted: capList,
+			},
+			Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 1024, Soft: 1024}},
+		},
+		Mounts: []specs.Mount{
+			{Destination: "/proc", Type: "proc", Source: "proc"},
+			{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}},
+			{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
+			{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+			{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
+			{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}},
+			{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "nodev", "mode=1777", "size=65536k"}},
+		},
+		Linux: &specs.Linux{
+			Namespaces: []specs.LinuxNamespace{
+				{Type: specs.PIDNamespace}, {Type: specs.NetworkNamespace}, {Type: specs.IPCNamespace},
+				{Type: specs.UTSNamespace}, {Type: specs.MountNamespace},
+			},
+			MaskedPaths: []string{
+				"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+				"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+			},
+			ReadonlyPaths: []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"},
+			Seccomp:       seccomp,
+		},
+	}
+}
+
+// WriteBundle writes a bundle directory for spec under the system's
+// temporary directory; the caller removes it.
+func WriteBundle(spec *specs.Spec) (string, error) {
+	dir, err := os.MkdirTemp("", "secprof-bundle-")
+	if err != nil {
+		return "", err
+	}
+	data, err := json.Marshal(spec)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "config.json"), data, 0o600)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+// runContainer runs one container to completion and removes its bundle
+// and state whatever happens.
+func (e *OCI) runContainer(ctx context.Context, fsys rootfs.FS, seccomp *specs.LinuxSeccomp, args []string) (runOut, error) {
+	bundle, err := WriteBundle(Spec(fsys.Dir, seccomp, args))
+	if err != nil {
+		return runOut{}, fmt.Errorf("%s: writing bundle: %w", e.runtime, err)
+	}
+	defer os.RemoveAll(bundle)
+	name := "secprof-" + randomHex(6)
+	traceCreate("dir", bundle)
+	traceCreate(e.runtime, name)
+	out, err := runCmd(ctx, e.runtime, "--root", e.stateRoot, "run", "--bundle", bundle, name)
+	// "run" deletes the container when its process exits; it cannot when
+	// it was killed (cancellation) or failed half way, so look for state.
+	if _, statErr := os.Stat(filepath.Join(e.stateRoot, name)); statErr == nil {
+		e.delete(name)
+	}
+	return out, err
+}
+
+// delete removes a container whatever its state, killing its processes.
+func (e *OCI) delete(name string) {
+	ctx, cancel := freshContext()
+	defer cancel()
+	exec.CommandContext(ctx, e.runtime, "--root", e.stateRoot, "delete", "--force", name).Run()
+}
