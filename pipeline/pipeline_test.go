@@ -269,3 +269,27 @@ func TestCompileWritesNothingOnError(t *testing.T) {
 		t.Fatalf("written profile does not load: %v", err)
 	}
 }
+
+// FuzzCompile runs every phase on arbitrary input: whatever the parsers
+// accept, the compiler and both backends must handle without a panic.
+func FuzzCompile(f *testing.F) {
+	paths, _ := filepath.Glob(filepath.Join(profilesDir, "*"))
+	for _, p := range paths {
+		data, _ := os.ReadFile(p)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		u, _, err := LoadSource("in.sp", src, compiler.Options{})
+		if err != nil {
+			return
+		}
+		for _, format := range []string{"docker", "oci"} {
+			if u.Policy == nil {
+				continue
+			}
+			if _, err := Render(u, format, goldenEnv); err != nil {
+				t.Fatalf("%s: %v", format, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,96 @@
+package profiles
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// seeds returns every source under testdata: the example profiles and the
+// inputs of the error cases.
+func seeds(f *testing.F, exts ...string) {
+	f.Helper()
+	paths, _ := filepath.Glob("../testdata/profiles/*")
+	for _, p := range paths {
+		for _, ext := range exts {
+			if strings.HasSuffix(p, ext) {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					f.Fatal(err)
+				}
+				f.Add(data)
+			}
+		}
+	}
+	cases, _ := filepath.Glob("../testdata/errors/*.txtar")
+	for _, c := range cases {
+		ar, err := txtar.ParseFile(c)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range ar.Files {
+			for _, ext := range exts {
+				if strings.HasSuffix(file.Name, ext) {
+					f.Add(file.Data)
+				}
+			}
+		}
+	}
+}
+
+// checkDiagnostics holds for every input: parsing never panics, returns a
+// File, and every error points into the file.
+func checkDiagnostics(t *testing.T, file *File, list []string) {
+	if file == nil {
+		t.Fatal("nil File")
+	}
+	for _, d := range list {
+		if !strings.HasPrefix(d, "in.") {
+			t.Fatalf("diagnostic without position: %s", d)
+		}
+	}
+}
+
+func FuzzParseDSL(f *testing.F) {
+	seeds(f, ".sp")
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, diags := ParseDSL("in.sp", src)
+		var list []string
+		for _, d := range diags {
+			list = append(list, d.String())
+		}
+		checkDiagnostics(t, file, list)
+	})
+}
+
+func FuzzParseJSON(f *testing.F) {
+	seeds(f, ".json")
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, diags := Parse("in.json", src)
+		var list []string
+		for _, d := range diags {
+			list = append(list, d.String())
+		}
+		checkDiagnostics(t, file, list)
+	})
+}
+
+func FuzzParseDocker(f *testing.F) {
+	seeds(f, "docker.json")
+	f.Add([]byte(`{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86"]}],"syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"op":"SCMP_CMP_MASKED_EQ"}],"excludes":{"caps":["CAP_SYS_ADMIN"]},"includes":{"minKernel":"4.8"}}]}`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		tree, d := parseJSONTree("in.json", src)
+		if d != nil {
+			return
+		}
+		file, diags := parseDocker("in.json", src, tree)
+		var list []string
+		for _, d := range diags {
+			list = append(list, d.String())
+		}
+		checkDiagnostics(t, file, list)
+	})
+}
