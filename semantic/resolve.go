@@ -11,6 +11,8 @@ import (
 	"github.com/moby/profiles/seccomp"
 	"github.com/moby/sys/capability"
 	"github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/secprof/secprof/syscalls"
 )
 
 // Env is the environment Docker's includes/excludes are decided in: the
@@ -208,4 +210,22 @@ func (env Env) kernelAtLeast(min seccomp.KernelVersion) bool {
 		return true
 	}
 	return k.Kernel > min.Kernel || (k.Kernel == min.Kernel && k.Major >= min.Major)
+}
+
+// ParseNativeArch reads the --arch argument of secprof diff: a native arch
+// as Docker names it (amd64, x86, arm64…) or as libseccomp and uname do
+// (x86_64, i386, aarch64).
+func ParseNativeArch(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if _, ok := nativeArches[s]; ok {
+		return s, nil
+	}
+	if a, ok := syscalls.ParseArch(s); ok {
+		for native, scmp := range nativeArches {
+			if string(scmp) == a.SCMPName() {
+				return native, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("unknown arch %q (known: %s)", s, strings.Join(NativeArches(), ", "))
 }

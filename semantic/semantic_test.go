@@ -416,3 +416,14 @@ func TestDiffPerArch(t *testing.T) {
 		}
 	}
 }
+
+func TestParseNativeArch(t *testing.T) {
+	for in, want := range map[string]string{"amd64": "amd64", "x86_64": "amd64", "i386": "x86", "x86": "x86", "aarch64": "arm64", "s390x": "s390x"} {
+		if got, err := ParseNativeArch(in); err != nil || got != want {
+			t.Errorf("ParseNativeArch(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseNativeArch("vax"); err == nil {
+		t.Error("ParseNativeArch accepted vax")
+	}
+}

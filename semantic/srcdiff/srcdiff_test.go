@@ -1,0 +1,115 @@
+package srcdiff
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/moby/profiles/seccomp"
+
+	"github.com/secprof/secprof/semantic"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+func defaultOpts() Options { return Options{Env: semantic.DefaultEnv()} }
+
+// mobyDefault writes Docker's default profile, as moby builds it, to a file.
+func mobyDefault(t *testing.T) string {
+	t.Helper()
+	b, err := json.MarshalIndent(seccomp.DefaultProfile(), "", "\t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "default.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("output differs from %s (run with -update after checking):\n%s", path, got)
+	}
+}
+
+// Docker's default against the profile users copy today lists every
+// difference, readably and as JSON.
+func TestDockerDefaultVersusSeed(t *testing.T) {
+	r, diags, err := Files(mobyDefault(t), filepath.Join("testdata", "deny-chmod-chown.sp"), defaultOpts())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, diags.Text())
+	}
+	if r.ExitCode() != 1 || r.Equal {
+		t.Fatalf("exit code %d, want 1", r.ExitCode())
+	}
+	r.A = "default.json" // the temporary path would make the golden file unstable
+	golden(t, "docker-default-vs-deny-chmod-chown.txt", []byte(r.Text()))
+	golden(t, "docker-default-vs-deny-chmod-chown.json", r.JSON())
+}
+
+// The DSL source of Docker's default is equal to moby's under every
+// capability set.
+func TestDockerDefaultSourceEqual(t *testing.T) {
+	for _, caps := range []string{"docker-default", "none", "all"} {
+		c, err := semantic.ParseCaps(caps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, diags, err := Files(mobyDefault(t), filepath.Join("..", "..", "profiles", "docker-default.sp"), Options{Env: semantic.Env{Caps: c, NativeArch: "amd64"}})
+		if err != nil {
+			t.Fatalf("%v\n%s", err, diags.Text())
+		}
+		if r.ExitCode() != 0 {
+			t.Errorf("caps %s:\n%s", caps, r.Text())
+		}
+	}
+}
+
+// docker/labs' default-no-chmod.json and its import are equal; against
+// docker/labs' default it differs in exactly the chmod calls.
+func TestLabsNoChmod(t *testing.T) {
+	dir := filepath.Join("..", "..", "importer", "testdata", "docker")
+	r, diags, err := Files(filepath.Join(dir, "labs-default-no-chmod.json"), filepath.Join(dir, "labs-default-no-chmod.sp"), defaultOpts())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, diags.Text())
+	}
+	if !r.Equal {
+		t.Errorf("import differs:\n%s", r.Text())
+	}
+	r, diags, err = Files(filepath.Join(dir, "labs-default.json"), filepath.Join(dir, "labs-default-no-chmod.json"), defaultOpts())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, diags.Text())
+	}
+	var got []string
+	for _, d := range r.Differences {
+		got = append(got, d.String())
+	}
+	want := "chmod: A allow, B errno EPERM|fchmod: A allow, B errno EPERM|fchmodat: A allow, B errno EPERM"
+	if strings.Join(got, "|") != want {
+		t.Errorf("differences = %q, want %q", got, want)
+	}
+}
+
+// A wrong source is a positioned error, not a comparison.
+func TestBrokenSource(t *testing.T) {
+	_, diags, err := Sources("a.sp", []byte("default allow\ndeny chmdo\n"), "b.sp", []byte("default allow\n"), defaultOpts())
+	if err == nil || !strings.Contains(diags.Text(), "a.sp:2:6") {
+		t.Errorf("err = %v, diagnostics = %q", err, diags.Text())
+	}
+}
