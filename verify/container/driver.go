@@ -11,7 +11,8 @@ import (
 )
 
 // driverScript runs in the container as /bin/sh -c SCRIPT driver NONCE
-// CMD...: each command in its own sh, stdin from /dev/null, stdout and
+// CMD...: each command in a subshell (a fork, not a new sh: an exec less
+// per command), with none of the driver's variables, stdin from /dev/null, stdout and
 // stderr together, framed by lines that carry a per-run nonce so a
 // command's output cannot forge them. sh reports a command killed by
 // signal N as 128+N. The fixtures /tmp/f (empty file) and /tmp/d (empty
@@ -26,7 +27,7 @@ printf '%s ready\n' "$n"
 i=0
 for c in "$@"; do
 	printf '\n%s begin %d\n' "$n" "$i"
-	/bin/sh -c "$c" </dev/null 2>&1
+	(set --; unset n i s; eval "$c") </dev/null 2>&1
 	s=$?
 	printf '\n%s end %d %d\n' "$n" "$i" "$s"
 	i=$((i+1))

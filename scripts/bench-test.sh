@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Times the throwaway-container check of a ten-line test block against one
+# bare "runc run /bin/true" on the same bundle setup, both measured in one
+# "go test -bench" run, and prints the ratio (goal: <= 1.3x).
+# Needs root and runc (scripts/setup.sh). Extra arguments go to go test,
+# e.g. -benchtime=200x -count=10.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=$(go test -run '^$' -bench '^(BenchmarkRunTenChecks|BenchmarkBareRuncTrue)$' \
+	-benchtime=50x -count=5 "$@" ./verify/container/)
+printf '%s\n' "$out" | grep '^Benchmark' || { printf '%s\n' "$out" >&2; exit 1; }
+
+# The machine may be shared: compare the fastest and the median of the
+# repeated runs rather than a single one.
+printf '%s\n' "$out" | awk '
+	/^BenchmarkRunTenChecks/ { run[nr++] = $3 }
+	/^BenchmarkBareRuncTrue/ { bare[nb++] = $3 }
+	function sort(a, n,   i, j, t) {
+		for (i = 1; i < n; i++)
+			for (j = i; j > 0 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+	}
+	END {
+		if (nr == 0 || nb == 0) { print "bench-test: no results" > "/dev/stderr"; exit 1 }
+		sort(run, nr); sort(bare, nb)
+		mr = run[int(nr/2)]; mb = bare[int(nb/2)]
+		printf "ten checks, one container:  min %.1f ms  median %.1f ms\n", run[0]/1e6, mr/1e6
+		printf "bare runc run /bin/true:    min %.1f ms  median %.1f ms\n", bare[0]/1e6, mb/1e6
+		printf "ratio: %.2fx (min)  %.2fx (median)  goal <= 1.30x\n", run[0]/bare[0], mr/mb
+	}'

@@ -1,0 +1,78 @@
+package container
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/secprof/secprof/internal/testenv"
+	"github.com/secprof/secprof/verify/rootfs"
+)
+
+// tenChecks is a test block of ten run lines, none of them "fails", so
+// one container runs them all.
+var tenChecks = []Check{
+	{Command: "busybox chmod 600 /tmp/f", Want: Killed},
+	{Command: "/usr/bin/chmod 600 /tmp/f", Want: Succeeds},
+	{Command: "ls /", Want: Succeeds},
+	{Command: "/usr/bin/ls -l /tmp", Want: Succeeds},
+	{Command: "cat /etc/passwd", Want: Succeeds},
+	{Command: "/usr/bin/id", Want: Succeeds},
+	{Command: "touch /tmp/g", Want: Succeeds},
+	{Command: "/usr/bin/mkdir /tmp/e", Want: Succeeds},
+	{Command: "/usr/bin/rm -r /tmp/e /tmp/g", Want: Succeeds},
+	{Command: "true", Want: Succeeds},
+}
+
+func benchRunc(b *testing.B) *OCI {
+	testenv.RequireRoot(b)
+	testenv.RequireCommand(b, "runc")
+	e := NewOCI("runc")
+	if err := e.Available(context.Background()); err != nil {
+		testenv.Require(b, false, "a working runc: "+err.Error())
+	}
+	return e
+}
+
+// BenchmarkRunTenChecks is the engine's whole Run of a ten-line test
+// block: bundle, container under the profile, driver, parsing, cleanup.
+func BenchmarkRunTenChecks(b *testing.B) {
+	e := benchRunc(b)
+	p := Profile{OCI: loadOCI(b, "kill-chmod")}
+	ctx := context.Background()
+	for b.Loop() {
+		res, err := e.Run(ctx, p, tenChecks)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range res {
+			if !r.OK {
+				b.Fatalf("%q: %s", r.Check.Command, r.Why)
+			}
+		}
+	}
+}
+
+// BenchmarkBareRuncTrue is the floor: "runc run" of /bin/true on a bundle
+// written once, with the same config (tree, capabilities, seccomp).
+func BenchmarkBareRuncTrue(b *testing.B) {
+	e := benchRunc(b)
+	fsys, err := rootfs.Ensure()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bundle, err := WriteBundle(Spec(fsys.Dir, loadOCI(b, "kill-chmod"), []string{"/bin/true"}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(bundle)
+	ctx := context.Background()
+	for b.Loop() {
+		name := "secprof-" + randomHex(6)
+		traceCreate(e.runtime, name)
+		out, err := runCmd(ctx, e.runtime, "--root", e.stateRoot, "run", "--bundle", bundle, name)
+		if err != nil || out.exit != 0 {
+			b.Fatalf("runc run: %v exit %d: %s", err, out.exit, out.stderr)
+		}
+	}
+}
