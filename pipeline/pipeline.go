@@ -3,11 +3,14 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/secprof/secprof/apparmor"
 	"github.com/secprof/secprof/compiler"
+	"github.com/secprof/secprof/compiler/bpf"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/compiler/oci"
 	"github.com/secprof/secprof/diag"
@@ -34,10 +37,11 @@ func Usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Spri
 func ExitCode(err error) int {
 	var ue *UsageError
 	var dl diag.ErrorList
+	var fe *FailedError
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &dl):
+	case errors.As(err, &dl), errors.As(err, &fe):
 		return ExitProfile
 	case errors.As(err, &ue):
 		return ExitUsage
@@ -47,8 +51,9 @@ func ExitCode(err error) int {
 
 // Unit is one compiled source.
 type Unit struct {
-	File   *profiles.File
-	Policy *compiler.Policy // nil when the source has no seccomp part
+	File     *profiles.File
+	Policy   *compiler.Policy  // nil when the source has no seccomp part
+	AppArmor *apparmor.Profile // nil when the source has no apparmor block
 }
 
 // Load parses and compiles one source file. Diagnostics are returned even
@@ -70,45 +75,72 @@ func LoadSource(name string, src []byte, opts compiler.Options) (*Unit, diag.Lis
 	}
 	p, cd := compiler.Compile(f, opts)
 	diags.Add(cd...)
+	aa, ad := compiler.AppArmorProfile(f)
+	diags.Add(ad...)
 	diags.Sort()
 	if err := diags.Err(); err != nil {
 		return nil, diags, err
 	}
-	return &Unit{File: f, Policy: p}, diags, nil
+	return &Unit{File: f, Policy: p, AppArmor: aa}, diags, nil
 }
 
-// Formats lists the backends Render knows; Extensions says what file name
-// each writes in an output directory.
-var Formats = []string{"docker", "oci"}
+// Formats lists the backends Render knows.
+var Formats = []string{"docker", "oci", "bpf", "apparmor"}
 
-var extensions = map[string]string{"docker": ".json", "oci": ".oci.json"}
+// extensions name each format's file in an output directory. An AppArmor
+// profile is named like the profile, as in /etc/apparmor.d.
+var extensions = map[string]string{"docker": ".json", "oci": ".oci.json", "bpf": ".bpf", "apparmor": ""}
 
-// Renderer renders a unit in one format. Backends beyond the built-in ones
-// register here, so adding a backend touches no parser and no command.
-type Renderer func(u *Unit, env compiler.Env) ([]byte, error)
-
-var renderers = map[string]Renderer{
-	"docker": func(u *Unit, _ compiler.Env) ([]byte, error) { return dockerjson.Marshal(u.Policy) },
-	"oci":    func(u *Unit, env compiler.Env) ([]byte, error) { return oci.Marshal(u.Policy, env) },
-}
-
-// Register adds a backend.
-func Register(format, ext string, r Renderer) {
-	renderers[format] = r
-	extensions[format] = ext
-	Formats = append(Formats, format)
-}
-
-// Render produces a unit's output in format.
-func Render(u *Unit, format string, env compiler.Env) ([]byte, error) {
-	r, ok := renderers[format]
-	if !ok {
-		return nil, Usagef("unknown format %q; expected one of %s", format, strings.Join(Formats, ", "))
+// Render produces a unit's output in format. env decides Docker's
+// conditional rules for the formats that cannot carry them (oci, bpf).
+// Diagnostics from the backend (names the host's libseccomp skips) come
+// back with the data.
+func Render(u *Unit, format string, env compiler.Env) ([]byte, diag.List, error) {
+	if format == "apparmor" {
+		if u.AppArmor == nil {
+			return nil, nil, missing(u, "an apparmor block", format)
+		}
+		data, err := apparmor.Render(u.AppArmor)
+		return data, nil, err
 	}
-	if u.Policy == nil && format != "apparmor" {
-		return nil, &diag.ErrorList{{Pos: diag.Pos{File: u.File.Name}, Severity: diag.Error, Message: "no seccomp rules to write as " + format}}
+	if u.Policy == nil {
+		return nil, nil, missing(u, "seccomp rules", format)
 	}
-	return r(u, env)
+	switch format {
+	case "docker":
+		data, err := dockerjson.Marshal(u.Policy)
+		return data, nil, err
+	case "oci":
+		data, err := oci.Marshal(u.Policy, env)
+		return data, nil, err
+	case "bpf":
+		prog, diags, err := BuildBPF(u, env)
+		if err != nil {
+			return nil, diags, err
+		}
+		return prog.Export(), diags, nil
+	}
+	return nil, nil, Usagef("unknown format %q; expected one of %s", format, strings.Join(Formats, ", "))
+}
+
+// BuildBPF compiles a unit's policy with libseccomp. A filter over the
+// kernel's instruction limit is an error in the profile (exit 1), named by
+// arch and size.
+func BuildBPF(u *Unit, env compiler.Env) (*bpf.Program, diag.List, error) {
+	prog, diags, err := bpf.Build(u.Policy, env)
+	var limit *bpf.LimitError
+	if errors.As(err, &limit) {
+		diags.Errorf(diag.Pos{File: u.File.Name}, "%v", err)
+		return prog, diags, diags.Err()
+	}
+	if err != nil {
+		return nil, diags, Usagef("building the BPF filter with libseccomp: %v", err)
+	}
+	return prog, diags, nil
+}
+
+func missing(u *Unit, what, format string) error {
+	return diag.List{{Pos: diag.Pos{File: u.File.Name}, Severity: diag.Error, Message: fmt.Sprintf("no %s to write as %s", what, format)}}.Err()
 }
 
 // Output is one rendered file.
@@ -124,8 +156,13 @@ type Output struct {
 // its file name without extension.
 func Plan(units []*Unit, formats []string, out string) ([]Output, error) {
 	dirMode := strings.HasSuffix(out, "/") || len(units) > 1 || len(formats) > 1
-	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() && out != "-" {
 		dirMode = true
+	}
+	for _, f := range formats {
+		if _, ok := extensions[f]; !ok {
+			return nil, Usagef("unknown format %q; expected one of %s", f, strings.Join(Formats, ", "))
+		}
 	}
 	if dirMode && (out == "" || out == "-") {
 		return nil, Usagef("several outputs need a directory: -o DIR")
@@ -185,6 +222,8 @@ type CompileRequest struct {
 	Output  string
 	Env     compiler.Env
 	Options compiler.Options
+	// Stats, when set, receives each filter's BPF instruction counts.
+	Stats io.Writer
 }
 
 // Compile runs a compile request: every file is read and compiled first,
@@ -217,13 +256,34 @@ func Compile(req CompileRequest, stdout func([]byte) error) (diag.List, error) {
 	i := 0
 	for _, u := range units {
 		for _, f := range req.Formats {
-			data, err := Render(u, f, req.Env)
+			data, diags, err := Render(u, f, req.Env)
+			all.Add(diags...)
 			if err != nil {
+				all.Sort()
 				return all, err
 			}
 			plan[i].Data = data
 			i++
 		}
+		if req.Stats != nil && u.Policy != nil {
+			prog, diags, err := BuildBPF(u, req.Env)
+			all.Add(diags...)
+			if prog != nil {
+				fmt.Fprintf(req.Stats, "%s:\n", u.File.Name)
+				bpf.WriteStats(req.Stats, prog)
+			}
+			if err != nil {
+				all.Sort()
+				return all, err
+			}
+		}
 	}
+	all.Sort()
 	return all, WriteAll(plan, stdout)
 }
+
+// FailedError says that a profile's tests ran and some did not hold
+// (exit 1); the results say which.
+type FailedError struct{}
+
+func (*FailedError) Error() string { return "some checks failed" }

@@ -74,12 +74,16 @@ func TestEveryProfileRendersAsGoldenAndLoadsInMoby(t *testing.T) {
 	for _, src := range sources(t) {
 		t.Run(filepath.Base(src), func(t *testing.T) {
 			u := load(t, src)
-			for _, format := range []string{"docker", "oci"} {
-				got, err := Render(u, format, goldenEnv)
+			formats := []string{"docker", "oci"}
+			if u.AppArmor != nil {
+				formats = append(formats, "apparmor")
+			}
+			for _, format := range formats {
+				got, _, err := Render(u, format, goldenEnv)
 				if err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("../testdata/golden", filepath.Base(src)+"."+format+".json")
+				golden := filepath.Join("../testdata/golden", filepath.Base(src)+"."+format)
 				compareGolden(t, golden, got)
 				if format == "docker" {
 					mobyDecides(t, got, compiler.DockerDefaultCaps)
@@ -184,11 +188,11 @@ func TestDockerDefaultRoundTripsThroughTheCompiler(t *testing.T) {
 func TestSameInputGivesByteIdenticalOutput(t *testing.T) {
 	for _, src := range sources(t) {
 		for _, format := range []string{"docker", "oci"} {
-			a, err := Render(load(t, src), format, goldenEnv)
+			a, _, err := Render(load(t, src), format, goldenEnv)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _ := Render(load(t, src), format, goldenEnv)
+			b, _, _ := Render(load(t, src), format, goldenEnv)
 			if !bytes.Equal(a, b) {
 				t.Errorf("%s as %s: two compilations differ", src, format)
 			}
@@ -287,7 +291,7 @@ func FuzzCompile(f *testing.F) {
 			if u.Policy == nil {
 				continue
 			}
-			if _, err := Render(u, format, goldenEnv); err != nil {
+			if _, _, err := Render(u, format, goldenEnv); err != nil {
 				t.Fatalf("%s: %v", format, err)
 			}
 		}

@@ -4,21 +4,26 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
 
+	"github.com/secprof/secprof/apparmor"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/pipeline"
 	"github.com/secprof/secprof/syscalls/hostlib"
+	"github.com/secprof/secprof/verify/kernel"
 )
 
 type globals struct {
@@ -28,8 +33,11 @@ type globals struct {
 type cli struct {
 	globals
 
-	Compile compileCmd `cmd:"" help:"Compile profile sources to Docker seccomp JSON, OCI linux.seccomp, BPF or AppArmor."`
-	Version versionCmd `cmd:"" help:"Print secprof's version."`
+	Compile  compileCmd  `cmd:"" help:"Compile profile sources to Docker seccomp JSON, OCI linux.seccomp, BPF or AppArmor."`
+	Test     testCmd     `cmd:"" help:"Prove profiles: check expect lines in the kernel and run lines in a throwaway container."`
+	Families familiesCmd `cmd:"" help:"List the built-in syscall families (@chmod, @mount, …) and their members."`
+	AppArmor apparmorCmd `cmd:"" name:"apparmor" help:"AppArmor helpers."`
+	Version  versionCmd  `cmd:"" help:"Print secprof's version."`
 
 	InstallCompletions kongplete.InstallCompletions `cmd:"" help:"Install shell completions for bash, zsh or fish."`
 }
@@ -39,6 +47,7 @@ type compileCmd struct {
 	Output string   `short:"o" help:"Write here instead of stdout: a file, or a directory (several sources or formats write NAME.json, NAME.oci.json… in it). Written atomically, and not at all on any error." default:"-" placeholder:"PATH"`
 	Format []string `short:"f" help:"Output formats, comma-separated: ${formats}." default:"docker" placeholder:"FORMAT"`
 	Caps   string   `help:"Capabilities a container runs with, for formats that cannot carry Docker's conditional rules (oci, bpf): docker-default, all, none, or a comma-separated list." default:"docker-default"`
+	Stats  bool     `help:"Print each filter's BPF instruction count per arch (built with libseccomp) to stderr."`
 }
 
 func (c *compileCmd) Run(g *globals, stdout io.Writer) error {
@@ -46,13 +55,17 @@ func (c *compileCmd) Run(g *globals, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	diags, err := pipeline.Compile(pipeline.CompileRequest{
+	req := pipeline.CompileRequest{
 		Files:   c.Files,
 		Formats: c.Format,
 		Output:  c.Output,
 		Env:     env,
 		Options: hostOptions(),
-	}, func(b []byte) error { _, err := stdout.Write(b); return err })
+	}
+	if c.Stats {
+		req.Stats = os.Stderr
+	}
+	diags, err := pipeline.Compile(req, func(b []byte) error { _, err := stdout.Write(b); return err })
 	report(g, diags)
 	return err
 }
@@ -64,6 +77,60 @@ func hostOptions() compiler.Options {
 		return compiler.Options{}
 	}
 	return compiler.Options{KnownToHost: hostlib.Knows}
+}
+
+type testCmd struct {
+	Files  []string `arg:"" name:"file" help:"Profile sources with a test block." type:"existingfile" predictor:"file"`
+	Engine string   `help:"Where run lines execute: auto (runc, else Docker), runc, crun, docker, or none to skip them." default:"auto" enum:"auto,runc,crun,docker,none"`
+	Caps   string   `help:"Capabilities the test container and kernel check run with: docker-default, all, none, or a list." default:"docker-default"`
+}
+
+func (c *testCmd) Run(ctx context.Context, g *globals, stdout io.Writer) error {
+	env, err := pipeline.ParseEnv(c.Caps)
+	if err != nil {
+		return err
+	}
+	results, diags, err := pipeline.Test(ctx, pipeline.TestRequest{Files: c.Files, Engine: c.Engine, Env: env, Options: hostOptions()})
+	report(g, diags)
+	if g.JSON {
+		writeJSON(stdout, results)
+	} else {
+		writeTable(stdout, results)
+	}
+	if err == nil && pipeline.Failed(results) {
+		return errTestsFailed
+	}
+	return err
+}
+
+var errTestsFailed = &pipeline.FailedError{}
+
+type familiesCmd struct{}
+
+func (familiesCmd) Run(g *globals, stdout io.Writer) error {
+	if g.JSON {
+		writeJSON(stdout, compiler.Families())
+		return nil
+	}
+	_, err := io.WriteString(stdout, compiler.FamiliesText())
+	return err
+}
+
+type apparmorCmd struct {
+	Load apparmorLoadCmd `cmd:"" help:"Load an AppArmor profile with apparmor_parser -r -W, or print the command to run on the host that has AppArmor."`
+}
+
+type apparmorLoadCmd struct {
+	File string `arg:"" help:"An AppArmor profile written by secprof compile --format apparmor." type:"existingfile" predictor:"file"`
+}
+
+func (c *apparmorLoadCmd) Run(ctx context.Context) error {
+	err := apparmor.Load(ctx, c.File)
+	var na *apparmor.NotActiveError
+	if errors.As(err, &na) {
+		return pipeline.Usagef("%v", err)
+	}
+	return err
 }
 
 type versionCmd struct{}
@@ -102,6 +169,11 @@ func report(g *globals, diags diag.List) {
 }
 
 func main() {
+	// The kernel check runs expectations in a re-executed copy of this
+	// binary; in that copy this call never returns.
+	kernel.MaybeRunChild()
+	sigctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	var c cli
 	parser := kong.Must(&c,
 		kong.Name("secprof"),
@@ -109,6 +181,7 @@ func main() {
 		kong.UsageOnError(),
 		kong.Vars{"formats": strings.Join(pipeline.Formats, ", ")},
 		kong.BindTo(io.Writer(os.Stdout), (*io.Writer)(nil)),
+		kong.BindTo(sigctx, (*context.Context)(nil)),
 		kong.Exit(func(code int) {
 			if code != 0 {
 				code = pipeline.ExitUsage
@@ -125,9 +198,10 @@ func main() {
 	err = ctx.Run(&c.globals)
 	if err != nil {
 		var dl diag.ErrorList
-		if !errors.As(err, &dl) {
+		if !errors.As(err, &dl) && err != errTestsFailed {
 			fmt.Fprintf(os.Stderr, "secprof: %v\n", err)
 		}
 	}
+	stop()
 	os.Exit(pipeline.ExitCode(err))
 }

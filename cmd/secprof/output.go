@@ -1,0 +1,30 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/secprof/secprof/pipeline"
+)
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// writeTable prints test results as an aligned table, a line each.
+func writeTable(w io.Writer, rs []pipeline.CheckResult) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHERE\tENGINE\tCHECK\tEXPECTED\tGOT\tOK")
+	for _, r := range rs {
+		ok := "ok"
+		if !r.OK {
+			ok = "FAIL: " + r.Why
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Pos, r.Kind, r.Check, r.Expected, r.Got, ok)
+	}
+	tw.Flush()
+}
