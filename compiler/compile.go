@@ -400,6 +400,9 @@ func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 	if !c.onTarget(name) {
 		switch on := syscalls.ArchesOf(name); {
 		case otherArch:
+		case syscalls.IsPseudo(name) && slices.Contains(c.targets, syscalls.X86):
+			// libseccomp turns a rule on recv or send into a rule on
+			// x86's socketcall multiplexer, so it does act there.
 		case len(on) > 0:
 			var names []string
 			for _, a := range on {

@@ -21,7 +21,10 @@ import (
 	"github.com/secprof/secprof/apparmor"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/importer"
 	"github.com/secprof/secprof/pipeline"
+	"github.com/secprof/secprof/semantic"
+	"github.com/secprof/secprof/semantic/srcdiff"
 	"github.com/secprof/secprof/syscalls/hostlib"
 	"github.com/secprof/secprof/verify/kernel"
 )
@@ -35,6 +38,8 @@ type cli struct {
 
 	Compile  compileCmd  `cmd:"" help:"Compile profile sources to Docker seccomp JSON, OCI linux.seccomp, BPF or AppArmor."`
 	Test     testCmd     `cmd:"" help:"Prove profiles: check expect lines in the kernel and run lines in a throwaway container."`
+	Import   importCmd   `cmd:"" help:"Turn a Docker-format seccomp JSON profile into secprof's language."`
+	Diff     diffCmd     `cmd:"" help:"Compare two profiles by what they decide, per syscall and argument condition."`
 	Families familiesCmd `cmd:"" help:"List the built-in syscall families (@chmod, @mount, …) and their members."`
 	AppArmor apparmorCmd `cmd:"" name:"apparmor" help:"AppArmor helpers."`
 	Version  versionCmd  `cmd:"" help:"Print secprof's version."`
@@ -104,6 +109,60 @@ func (c *testCmd) Run(ctx context.Context, g *globals, stdout io.Writer) error {
 }
 
 var errTestsFailed = &pipeline.FailedError{}
+
+type importCmd struct {
+	File   string `arg:"" help:"A Docker-format seccomp JSON profile." type:"existingfile" predictor:"file"`
+	Output string `short:"o" help:"Write the source here (atomically) instead of stdout." default:"-" placeholder:"PATH"`
+}
+
+func (c *importCmd) Run(g *globals, stdout io.Writer) error {
+	src, err := os.ReadFile(c.File)
+	if err != nil {
+		return pipeline.Usagef("%v", err)
+	}
+	out, diags := importer.ImportJSON(c.File, src)
+	report(g, diags)
+	if err := diags.Err(); err != nil {
+		return err
+	}
+	return pipeline.WriteAll([]pipeline.Output{{Path: c.Output, Data: out}}, func(b []byte) error { _, err := stdout.Write(b); return err })
+}
+
+type diffCmd struct {
+	A    string `arg:"" help:"First profile: DSL, secprof JSON or Docker JSON." type:"existingfile" predictor:"file"`
+	B    string `arg:"" help:"Second profile." type:"existingfile" predictor:"file"`
+	Caps string `help:"Capabilities the container runs with: docker-default, all, none, or a comma-separated list." default:"docker-default"`
+	Arch string `help:"The host's arch as Docker names it (amd64, arm64, …); decides Docker's arch-conditional rules." default:"amd64"`
+}
+
+func (c *diffCmd) Run(g *globals, stdout io.Writer) error {
+	caps, err := semantic.ParseCaps(c.Caps)
+	if err != nil {
+		return pipeline.Usagef("--caps: %v", err)
+	}
+	arch, err := semantic.ParseNativeArch(c.Arch)
+	if err != nil {
+		return pipeline.Usagef("--arch: %v", err)
+	}
+	rep, diags, err := srcdiff.Files(c.A, c.B, srcdiff.Options{Env: semantic.Env{Caps: caps, NativeArch: arch}})
+	report(g, diags)
+	if err != nil {
+		return err
+	}
+	if g.JSON {
+		stdout.Write(rep.JSON())
+	} else {
+		io.WriteString(stdout, rep.Text())
+	}
+	if rep.ExitCode() != 0 {
+		return errDifferent
+	}
+	return nil
+}
+
+// errDifferent makes diff exit 1 without an error message: the listing
+// is the answer.
+var errDifferent = &pipeline.FailedError{}
 
 type familiesCmd struct{}
 
@@ -198,7 +257,8 @@ func main() {
 	err = ctx.Run(&c.globals)
 	if err != nil {
 		var dl diag.ErrorList
-		if !errors.As(err, &dl) && err != errTestsFailed {
+		var failed *pipeline.FailedError
+		if !errors.As(err, &dl) && !errors.As(err, &failed) {
 			fmt.Fprintf(os.Stderr, "secprof: %v\n", err)
 		}
 	}
