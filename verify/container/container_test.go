@@ -263,3 +263,35 @@ func TestUnavailableEngine(t *testing.T) {
 		t.Fatalf("got %v, want an UnavailableError matching ErrEngineUnavailable", err)
 	}
 }
+
+// crun 1.8 refuses hybrid cgroup v1/v2 hosts; wherever it does not work,
+// the engine must say so with a typed error carrying crun's reason.
+func TestCrunReportsWhyItCannotRun(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "crun")
+	err := NewOCI("crun").Available(context.Background())
+	if err == nil {
+		t.Log("crun works here; it joins the container tests")
+		return
+	}
+	var ue *UnavailableError
+	if !errorsIs(err, &ue) || ue.Engine != "crun" || !strings.Contains(ue.Reason, "does not start a container here") {
+		t.Fatalf("got %v, want an UnavailableError for crun with its reason", err)
+	}
+	t.Logf("crun: %v", err)
+}
+
+func TestAutoPrefersRunc(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "runc")
+	e, err := New(context.Background(), "auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Name() != "runc" {
+		t.Errorf("auto picked %s where runc works", e.Name())
+	}
+	if _, err := New(context.Background(), "podman"); err == nil {
+		t.Error("New accepted an unknown engine name")
+	}
+}

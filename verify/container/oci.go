@@ -122,13 +122,18 @@ func needsControl(checks []Check) bool {
 	return false
 }
 
+// ociVersion is the runtime-spec version bundles declare: the one runc 1.1
+// and crun 1.8 implement (crun refuses a newer one), which has every field
+// Spec sets.
+const ociVersion = "1.0.2"
+
 // Spec is the config.json of a test container: Docker's default
 // capabilities, namespaces like "docker run --network none", the cached
 // tree mounted read-only with a tmpfs on /tmp, and seccomp (nil: none).
 func Spec(rootDir string, seccomp *specs.LinuxSeccomp, args []string) *specs.Spec {
 	capList := caps.DefaultCapabilities()
 	return &specs.Spec{
-		Version:  specs.Version,
+		Version:  ociVersion,
 		Root:     &specs.Root{Path: rootDir, Readonly: true},
 		Hostname: "secprof",
 		Process: &specs.Process{
