@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The binary is built once; the tests run it as a user would and check
+// what the README promises: exit codes, positioned errors on stderr, and
+// no output file when a profile is wrong.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "secprof-cli-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "secprof")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	default:
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestCompileExitCodesAndOutputs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(src), 0o644)
+		return p
+	}
+	good := write("good.sp", "default allow\ndeny @chmod\n")
+	for _, tc := range []struct {
+		name, src, wantErr string
+	}{
+		{"unknown-syscall.sp", "default allow\ndeny chmdo\n", `unknown-syscall.sp:2:6: error: unknown syscall "chmdo" on x86_64, x86 or x32; did you mean "chmod"?`},
+		{"unknown-errno.sp", "default allow\nerrno EPRM chmod\n", `unknown-errno.sp:2:7: error: unknown errno "EPRM"; did you mean "EPERM"?`},
+		{"arg-index.sp", "default errno\nallow personality if arg6 == 0\n", `arg-index.sp:2:22: error: argument index 6 is out of range`},
+		{"contradiction.sp", "default errno\nallow read\nkill read\n", `contradiction.sp:3:6: error: contradictory rules for read`},
+		{"malformed.json", `{"seccomp": {"default": "allow",`, `malformed.json:1:33: error: malformed JSON`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := write(tc.name, tc.src)
+			out := filepath.Join(dir, tc.name+".out.json")
+			stdout, stderr, code := run(t, "compile", src, "-o", out)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(stderr, tc.wantErr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tc.wantErr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout not empty: %q", stdout)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("output file written despite errors")
+			}
+		})
+	}
+	if stdout, stderr, code := run(t, "compile", good); code != 0 || !strings.Contains(stdout, `"fchmodat2"`) {
+		t.Errorf("good profile: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if _, _, code := run(t, "compile", "--format", "yaml", good); code != 2 {
+		t.Errorf("unknown format: exit %d, want 2", code)
+	}
+	if _, _, code := run(t, "compile", filepath.Join(dir, "missing.sp")); code != 2 {
+		t.Errorf("missing file: exit %d, want 2", code)
+	}
+	if _, _, code := run(t, "no-such-command"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+func TestJSONDiagnostics(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "p.sp")
+	os.WriteFile(src, []byte("default allow\ndeny chmdo\n"), 0o644)
+	_, stderr, code := run(t, "--json", "compile", src)
+	if code != 1 || !strings.Contains(stderr, `"suggestion": "chmod"`) || !strings.Contains(stderr, `"line": 2`) {
+		t.Errorf("exit %d, stderr %s", code, stderr)
+	}
+}
+
+func TestDiffExitCodes(t *testing.T) {
+	if _, _, code := run(t, "diff", "../../testdata/profiles/seed.sp", "../../testdata/profiles/seed.json"); code != 0 {
+		t.Errorf("equal profiles: exit %d, want 0", code)
+	}
+	stdout, _, code := run(t, "diff", "../../profiles/docker-default.sp", "../../testdata/profiles/seed.sp")
+	if code != 1 || !strings.Contains(stdout, "chmod: A allow, B errno EPERM") {
+		t.Errorf("different profiles: exit %d, stdout %s", code, stdout)
+	}
+}
