@@ -88,14 +88,22 @@ func Names(arch Arch) []string {
 
 // ArchesOf returns every arch that has the call name, sorted by arch name.
 func ArchesOf(name string) []Arch {
-	var as []Arch
-	for i := range archTables {
-		if _, ok := archTables[i].lookup(name); ok {
-			as = append(as, archTables[i].arch)
+	return slices.Clone(archesByName()[name])
+}
+
+// archesByName maps each name to the arches that have it, in archTables
+// order (by arch name); built on first use. A profile the size of Docker's
+// default asks about hundreds of names, and a binary search in every arch's
+// table per name was the compiler's largest cost.
+var archesByName = sync.OnceValue(func() map[string][]Arch {
+	idx := map[string][]Arch{}
+	for _, t := range archTables {
+		for _, c := range t.calls {
+			idx[c.name] = append(idx[c.name], t.arch)
 		}
 	}
-	return as
-}
+	return idx
+})
 
 // IsPseudo reports whether libseccomp gives name a pseudo-syscall number:
 // a negative number it accepts on arches where the call does not exist
@@ -111,7 +119,8 @@ func IsPseudo(name string) bool {
 // pseudo-syscall: a name that is not a typo, even if it has no effect on the
 // arches a profile targets.
 func Known(name string) bool {
-	return len(ArchesOf(name)) > 0 || IsPseudo(name)
+	_, onSome := archesByName()[name]
+	return onSome || IsPseudo(name)
 }
 
 // KnownNames returns every name Known accepts, sorted.
