@@ -21,14 +21,6 @@ type archTable struct {
 	calls []call
 }
 
-func (t *archTable) lookup(name string) (int, bool) {
-	i := sort.Search(len(t.calls), func(i int) bool { return t.calls[i].name >= name })
-	if i < len(t.calls) && t.calls[i].name == name {
-		return t.calls[i].nr, true
-	}
-	return 0, false
-}
-
 func tableOf(a Arch) *archTable {
 	// Fifteen-odd arches: a scan costs less than hashing the key.
 	for i := range archTables {
@@ -42,11 +34,12 @@ func tableOf(a Arch) *archTable {
 // Number returns the syscall number of name on arch, as a seccomp filter
 // compares it (x32 numbers include 0x40000000).
 func Number(arch Arch, name string) (int, bool) {
-	t := tableOf(arch)
-	if t == nil {
-		return 0, false
+	for _, an := range byName()[name] {
+		if an.arch == arch {
+			return an.nr, true
+		}
 	}
-	return t.lookup(name)
+	return 0, false
 }
 
 // byNumber indexes every arch by number for Name, built on first use.
@@ -88,18 +81,33 @@ func Names(arch Arch) []string {
 
 // ArchesOf returns every arch that has the call name, sorted by arch name.
 func ArchesOf(name string) []Arch {
-	return slices.Clone(archesByName()[name])
+	ans := byName()[name]
+	if len(ans) == 0 {
+		return nil
+	}
+	as := make([]Arch, len(ans))
+	for i, an := range ans {
+		as[i] = an.arch
+	}
+	return as
 }
 
-// archesByName maps each name to the arches that have it, in archTables
-// order (by arch name); built on first use. A profile the size of Docker's
-// default asks about hundreds of names, and a binary search in every arch's
-// table per name was the compiler's largest cost.
-var archesByName = sync.OnceValue(func() map[string][]Arch {
-	idx := map[string][]Arch{}
+// archNr is a call's number on one arch.
+type archNr struct {
+	arch Arch
+	nr   int
+}
+
+// byName maps each name to its number on every arch that has it, in
+// archTables order (by arch name); built on first use. A profile the size of
+// Docker's default asks about hundreds of names on several arches each, and
+// a binary search in every arch's table per question was the compiler's
+// largest cost.
+var byName = sync.OnceValue(func() map[string][]archNr {
+	idx := map[string][]archNr{}
 	for _, t := range archTables {
 		for _, c := range t.calls {
-			idx[c.name] = append(idx[c.name], t.arch)
+			idx[c.name] = append(idx[c.name], archNr{t.arch, c.nr})
 		}
 	}
 	return idx
@@ -119,7 +127,7 @@ func IsPseudo(name string) bool {
 // pseudo-syscall: a name that is not a typo, even if it has no effect on the
 // arches a profile targets.
 func Known(name string) bool {
-	_, onSome := archesByName()[name]
+	_, onSome := byName()[name]
 	return onSome || IsPseudo(name)
 }
 
