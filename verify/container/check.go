@@ -81,15 +81,16 @@ type Engine interface {
 	// Name is the engine's name as --engine spells it.
 	Name() string
 	// Available returns nil when the engine can run containers here, or an
-	// error that matches ErrEngineUnavailable saying why not.
+	// error that matches ErrEngineUnavailable saying why not. It may start
+	// a container to find out; Run does not need it first.
 	Available(ctx context.Context) error
 	// Run runs every check in one container under the profile and returns
 	// one result per check, in order. An error means the checks could not
 	// be decided (engine unavailable, context cancelled), not that a check
 	// failed; the error matches ErrEngineUnavailable when the engine is
-	// missing. A container that does not start under the profile (the
-	// profile denies what sh needs) gives failed results, not an error,
-	// once the engine has shown it starts containers without the profile.
+	// missing or does not start containers here. A container that does not
+	// start under the profile (the profile denies what sh needs) gives
+	// failed results, not an error.
 	Run(ctx context.Context, p Profile, checks []Check) ([]Result, error)
 }
 
@@ -129,11 +130,13 @@ func New(ctx context.Context, name string) (Engine, error) {
 	return nil, fmt.Errorf("unknown engine %q (want one of %s)", name, strings.Join(Engines, ", "))
 }
 
-// Auto returns runc when it runs a container here, else Docker when its
-// daemon answers, else an UnavailableError naming both reasons.
+// Auto returns runc when it is installed and secprof runs as root, else
+// Docker when its daemon answers, else an UnavailableError naming both
+// reasons. It starts no container: a runc that cannot run one here is
+// reported by Run.
 func Auto(ctx context.Context) (Engine, error) {
 	runc := NewOCI("runc")
-	rerr := runc.Available(ctx)
+	rerr := runc.usable()
 	if rerr == nil {
 		return runc, nil
 	}

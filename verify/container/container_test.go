@@ -279,6 +279,12 @@ func TestCrunReportsWhyItCannotRun(t *testing.T) {
 		t.Fatalf("got %v, want an UnavailableError for crun with its reason", err)
 	}
 	t.Logf("crun: %v", err)
+	// Run, which probes only when a container does not start, must tell
+	// the same story rather than blame the profile.
+	_, err = NewOCI("crun").Run(context.Background(), loadProfile(t, "deny-chmod-chown"), []Check{{Command: "true", Want: Succeeds}})
+	if !errorsIs(err, &ue) {
+		t.Fatalf("Run: got %v, want an UnavailableError", err)
+	}
 }
 
 func TestAutoPrefersRunc(t *testing.T) {

@@ -25,8 +25,10 @@ type OCI struct {
 	// are where "RUNTIME list" looks and can be checked without a process.
 	stateRoot string
 
-	once     sync.Once
-	availErr error
+	usableOnce sync.Once
+	usableErr  error
+	probeOnce  sync.Once
+	probeErr   error
 }
 
 // NewOCI returns the engine for the runtime binary ("runc" or "crun").
@@ -40,22 +42,32 @@ func (e *OCI) Name() string { return e.runtime }
 // StateRoot is the directory the runtime keeps container state in.
 func (e *OCI) StateRoot() string { return e.stateRoot }
 
-// Available checks, once per engine, that the runtime is installed, that
-// secprof runs as root (test containers are not rootless, so that root in
-// the container has Docker's capabilities), and that it really starts a
-// container here: crun 1.8 refuses hybrid cgroup v1/v2 hosts, for example.
+// Available checks, once per engine, that the runtime can be used (see
+// usable) and that it really starts a container here, which costs one
+// container start: crun 1.8 refuses hybrid cgroup v1/v2 hosts, for example.
 func (e *OCI) Available(ctx context.Context) error {
-	e.once.Do(func() { e.availErr = e.probe(ctx) })
-	return e.availErr
+	if err := e.usable(); err != nil {
+		return err
+	}
+	e.probeOnce.Do(func() { e.probeErr = e.probe(ctx) })
+	return e.probeErr
+}
+
+// usable checks what costs no container: the runtime is installed, and
+// secprof runs as root (test containers are not rootless, so that root in
+// the container has Docker's capabilities).
+func (e *OCI) usable() error {
+	e.usableOnce.Do(func() {
+		if _, err := exec.LookPath(e.runtime); err != nil {
+			e.usableErr = &UnavailableError{Engine: e.runtime, Reason: e.runtime + " is not on PATH (run scripts/setup.sh)"}
+		} else if os.Geteuid() != 0 {
+			e.usableErr = &UnavailableError{Engine: e.runtime, Reason: "needs root"}
+		}
+	})
+	return e.usableErr
 }
 
 func (e *OCI) probe(ctx context.Context) error {
-	if _, err := exec.LookPath(e.runtime); err != nil {
-		return &UnavailableError{Engine: e.runtime, Reason: e.runtime + " is not on PATH (run scripts/setup.sh)"}
-	}
-	if os.Geteuid() != 0 {
-		return &UnavailableError{Engine: e.runtime, Reason: "needs root"}
-	}
 	fsys, err := rootfs.Ensure()
 	if err != nil {
 		return &UnavailableError{Engine: e.runtime, Reason: err.Error()}
@@ -76,12 +88,14 @@ func (e *OCI) probe(ctx context.Context) error {
 
 // Run runs the checks in one container under p.OCI and, when a check
 // expects a failure, in a control container without a seccomp section,
-// at the same time.
+// at the same time. It probes the runtime only when a container does not
+// start, to tell a runtime that cannot run containers here
+// (UnavailableError) from a profile that stops the driver (failed results).
 func (e *OCI) Run(ctx context.Context, p Profile, checks []Check) ([]Result, error) {
 	if p.OCI == nil {
 		return nil, fmt.Errorf("%s: the profile has no OCI seccomp section", e.runtime)
 	}
-	if err := e.Available(ctx); err != nil {
+	if err := e.usable(); err != nil {
 		return nil, err
 	}
 	fsys, err := rootfs.Ensure()
@@ -104,13 +118,19 @@ func (e *OCI) Run(ctx context.Context, p Profile, checks []Check) ([]Result, err
 	if err != nil {
 		return nil, err
 	}
+	main := parseReport(nonce, out.stdout, out.exit, out.stderr)
+	if !main.ready || (control != nil && !control.ready) {
+		if err := e.Available(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if controlErr == nil && control != nil && !control.ready {
 		controlErr = fmt.Errorf("did not start (exit %d): %s", control.exit, orNothing(control.stderr))
 	}
 	if controlErr != nil {
 		return nil, fmt.Errorf("%s: control run without the profile: %w", e.runtime, controlErr)
 	}
-	return evaluate(checks, parseReport(nonce, out.stdout, out.exit, out.stderr), control), nil
+	return evaluate(checks, main, control), nil
 }
 
 func needsControl(checks []Check) bool {

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // PATH is the search path commands run with in a test container: busybox's
@@ -47,7 +48,8 @@ var libDirs = []string{"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/l
 type FS struct {
 	// Dir is the tree; containers must mount it read-only.
 	Dir string
-	// Hash is the hex SHA-256 of everything the tree was built from.
+	// Hash is the hex SHA-256 that identifies the inputs the tree was built
+	// from (see plan.hash).
 	Hash string
 }
 
@@ -130,28 +132,33 @@ func EnsureIn(cache string) (FS, error) {
 	return FS{Dir: final, Hash: hash}, nil
 }
 
-// plan is everything the tree is made of, known before anything is copied.
+// plan is everything the tree is made of, known before anything is copied:
+// busybox and the host paths mirrored into the tree (binaries, libraries).
 type plan struct {
-	applets []string // busybox applet names, linked in /bin
-	files   []string // host paths mirrored into the tree (binaries, libraries)
+	files []string
+}
+
+// applets lists busybox's applets, to be linked in /bin.
+func applets() ([]string, error) {
+	out, err := exec.Command(Busybox, "--list").Output()
+	if err != nil {
+		return nil, fmt.Errorf("rootfs: listing busybox applets: %w", err)
+	}
+	var names []string
+	for _, a := range strings.Fields(string(out)) {
+		if a != "busybox" && !strings.ContainsRune(a, '/') {
+			names = append(names, a)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 func makePlan() (*plan, error) {
 	if err := requireStatic(Busybox); err != nil {
 		return nil, err
 	}
-	out, err := exec.Command(Busybox, "--list").Output()
-	if err != nil {
-		return nil, fmt.Errorf("rootfs: listing busybox applets: %w", err)
-	}
 	p := &plan{}
-	for _, a := range strings.Fields(string(out)) {
-		if a != "busybox" && !strings.ContainsRune(a, '/') {
-			p.applets = append(p.applets, a)
-		}
-	}
-	sort.Strings(p.applets)
-
 	seen := map[string]bool{}
 	var visit func(file string) error
 	visit = func(file string) error {
@@ -238,27 +245,24 @@ func elfDeps(file string) ([]string, error) {
 	return deps, nil
 }
 
-// hash digests the layout version, the applet list and the path, mode and
-// content of every input file, so a package upgrade on the host gives a
-// new tree.
+// hash identifies the inputs: the layout version and, for every input
+// file, its path, size, modification time, device and inode. Reading the
+// files' contents would cost every secprof process ~20 ms; dpkg replaces a
+// file (new inode) whenever a package changes it, so a host upgrade gives
+// a new tree all the same.
 func (p *plan) hash() (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\napplets %s\n", layoutVersion, strings.Join(p.applets, " "))
+	fmt.Fprintf(h, "%s\n", layoutVersion)
 	for _, file := range append([]string{Busybox}, p.files...) {
 		st, err := os.Stat(file)
 		if err != nil {
 			return "", fmt.Errorf("rootfs: %w", err)
 		}
-		fmt.Fprintf(h, "file %s %o %d\n", file, st.Mode().Perm(), st.Size())
-		f, err := os.Open(file)
-		if err != nil {
-			return "", fmt.Errorf("rootfs: %w", err)
+		fmt.Fprintf(h, "file %s %o %d %d", file, st.Mode().Perm(), st.Size(), st.ModTime().UnixNano())
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+			fmt.Fprintf(h, " %d %d", sys.Dev, sys.Ino)
 		}
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			return "", fmt.Errorf("rootfs: reading %s: %w", file, err)
-		}
+		fmt.Fprintln(h)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -280,7 +284,11 @@ func (p *plan) build(root string) error {
 	if err := copyFile(Busybox, filepath.Join(root, "bin", "busybox")); err != nil {
 		return err
 	}
-	for _, a := range p.applets {
+	names, err := applets()
+	if err != nil {
+		return err
+	}
+	for _, a := range names {
 		if err := os.Symlink("busybox", filepath.Join(root, "bin", a)); err != nil {
 			return fmt.Errorf("rootfs: %w", err)
 		}
