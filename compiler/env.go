@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/moby/sys/capability"
 	"golang.org/x/sys/unix"
@@ -20,17 +21,22 @@ var DockerDefaultCaps = []string{
 }
 
 // AllCaps lists every capability the kernel defines, CAP_-prefixed.
-func AllCaps() []string {
+func AllCaps() []string { return slices.Clone(allCaps()) }
+
+var allCaps = sync.OnceValue(func() []string {
 	var out []string
 	for _, c := range capability.ListKnown() {
 		out = append(out, "CAP_"+strings.ToUpper(c.String()))
 	}
 	slices.Sort(out)
 	return out
-}
+})
 
 // IsCap reports whether name is a capability the kernel defines.
-func IsCap(name string) bool { return slices.Contains(AllCaps(), name) }
+func IsCap(name string) bool {
+	_, ok := slices.BinarySearch(allCaps(), name)
+	return ok
+}
 
 // nativeArches are the arch names Docker's includes/excludes use: Go's
 // names mapped the way moby's loader maps runtime.GOARCH.
