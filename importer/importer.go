@@ -199,6 +199,10 @@ func (w *writer) rule(r *profiles.Rule) {
 	}
 	names := make([]string, len(r.Names))
 	for i, n := range r.Names {
+		if !plainName(n.Text) {
+			w.diags.Errorf(n.Pos, "syscall name %q cannot be written in the DSL: names are letters, digits and _", n.Text)
+			return
+		}
 		names[i] = n.Text
 	}
 	head := act + " "
@@ -300,4 +304,17 @@ func joinWords(ws []profiles.Word) string {
 func quote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// plainName reports a name the DSL's lexer reads back as one word.
+func plainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
