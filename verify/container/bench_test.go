@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/verify/rootfs"
@@ -57,6 +58,38 @@ func BenchmarkRunTenChecks(b *testing.B) {
 // written once, with the same config (tree, capabilities, seccomp).
 func BenchmarkBareRuncTrue(b *testing.B) {
 	e := benchRunc(b)
+	bare := bareRunc(b, e)
+	for b.Loop() {
+		bare()
+	}
+}
+
+// BenchmarkPairedRatio alternates the two in one loop and reports their
+// ratio, which holds up on a shared machine where the load drifts between
+// two benchmarks run one after the other.
+func BenchmarkPairedRatio(b *testing.B) {
+	e := benchRunc(b)
+	bare := bareRunc(b, e)
+	p := Profile{OCI: loadOCI(b, "kill-chmod")}
+	ctx := context.Background()
+	var checks, floor time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := e.Run(ctx, p, tenChecks); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		bare()
+		checks += mid.Sub(start)
+		floor += time.Since(mid)
+	}
+	b.ReportMetric(float64(checks.Microseconds())/1e3/float64(b.N), "checks-ms/op")
+	b.ReportMetric(float64(floor.Microseconds())/1e3/float64(b.N), "bare-ms/op")
+	b.ReportMetric(float64(checks)/float64(floor), "ratio")
+}
+
+// bareRunc writes the bare bundle once and returns one "runc run" of it.
+func bareRunc(b *testing.B, e *OCI) func() {
 	fsys, err := rootfs.Ensure()
 	if err != nil {
 		b.Fatal(err)
@@ -65,9 +98,9 @@ func BenchmarkBareRuncTrue(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer os.RemoveAll(bundle)
+	b.Cleanup(func() { os.RemoveAll(bundle) })
 	ctx := context.Background()
-	for b.Loop() {
+	return func() {
 		name := "secprof-" + randomHex(6)
 		traceCreate(e.runtime, name)
 		out, err := runCmd(ctx, e.runtime, "--root", e.stateRoot, "run", "--bundle", bundle, name)
