@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -28,9 +29,11 @@ const (
 // Check is one "run" expectation of a profile's test block.
 type Check struct {
 	Pos diag.Pos `json:"pos"`
-	// Command is a shell command line, run with /bin/sh -c (busybox ash)
-	// with PATH=/bin:/sbin:/usr/bin:/usr/sbin, so "chmod" is busybox's and
-	// "/usr/bin/chmod" is GNU coreutils'.
+	// Command is a shell command line for busybox sh, run in a subshell in
+	// /tmp with PATH=/bin:/sbin:/usr/bin:/usr/sbin, so "chmod" is busybox's
+	// and "/usr/bin/chmod" is GNU coreutils'. Checks run in order in one
+	// container and see each other's effects; /tmp/f (an empty file) and
+	// /tmp/d (an empty directory) exist before the first.
 	Command string `json:"command"`
 	Want    Want   `json:"want"`
 }
@@ -92,6 +95,27 @@ type Engine interface {
 	// start under the profile (the profile denies what sh needs) gives
 	// failed results, not an error.
 	Run(ctx context.Context, p Profile, checks []Check) ([]Result, error)
+}
+
+// memo remembers the answer of an availability check, unless the check
+// was cut short by its context, which says nothing about the engine.
+type memo struct {
+	mu   sync.Mutex
+	done bool
+	err  error
+}
+
+func (m *memo) do(ctx context.Context, check func() error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.done {
+		return m.err
+	}
+	err := check()
+	if ctx.Err() == nil {
+		m.done, m.err = true, err
+	}
+	return err
 }
 
 // ErrEngineUnavailable is matched (errors.Is) by every error that says a

@@ -19,8 +19,7 @@ const Label = "io.secprof.test"
 // Docker is the engine for a Docker daemon: "docker run --rm
 // --security-opt seccomp=FILE" on an image imported from the test tree.
 type Docker struct {
-	once     sync.Once
-	availErr error
+	probed memo
 }
 
 // NewDocker returns the Docker engine; it talks to the daemon the docker
@@ -33,8 +32,7 @@ func (e *Docker) Name() string { return "docker" }
 // Available checks, once per engine, that the docker CLI is installed and
 // its daemon answers.
 func (e *Docker) Available(ctx context.Context) error {
-	e.once.Do(func() { e.availErr = e.probe(ctx) })
-	return e.availErr
+	return e.probed.do(ctx, func() error { return e.probe(ctx) })
 }
 
 func (e *Docker) probe(ctx context.Context) error {

@@ -27,8 +27,7 @@ type OCI struct {
 
 	usableOnce sync.Once
 	usableErr  error
-	probeOnce  sync.Once
-	probeErr   error
+	probed     memo
 }
 
 // NewOCI returns the engine for the runtime binary ("runc" or "crun").
@@ -49,8 +48,7 @@ func (e *OCI) Available(ctx context.Context) error {
 	if err := e.usable(); err != nil {
 		return err
 	}
-	e.probeOnce.Do(func() { e.probeErr = e.probe(ctx) })
-	return e.probeErr
+	return e.probed.do(ctx, func() error { return e.probe(ctx) })
 }
 
 // usable checks what costs no container: the runtime is installed, and

@@ -12,6 +12,6 @@
 //     libraries they load (coreutils chmod calls fchmodat(2)).
 //
 // PATH puts busybox first, so "chmod" is busybox and "/usr/bin/chmod" is
-// coreutils. The tree is built once per identity hash of its inputs under the
-// user's cache directory, atomically, and reused read-only by every container.
+// coreutils. The tree is built once per identity hash of its inputs in a cache
+// directory (/var/cache/secprof for root), atomically, and reused read-only by every container.
 package rootfs

@@ -51,7 +51,22 @@ func (f FS) Image(ctx context.Context) (string, error) {
 	if werr != nil {
 		return "", fmt.Errorf("docker import %s: %w", tag, werr)
 	}
+	pruneImages(ctx, tag)
 	return tag, nil
+}
+
+// pruneImages removes the images of older trees (a host upgrade made a new
+// one). docker rmi without --force keeps any image a container still uses.
+func pruneImages(ctx context.Context, keep string) {
+	out, err := exec.CommandContext(ctx, "docker", "images", ImageRepo, "--format", "{{.Repository}}:{{.Tag}}").Output()
+	if err != nil {
+		return
+	}
+	for _, img := range strings.Fields(string(out)) {
+		if img != keep {
+			exec.CommandContext(ctx, "docker", "rmi", img).Run()
+		}
+	}
 }
 
 // writeTar streams dir as a tar archive owned by root, the form

@@ -79,11 +79,15 @@ func Ensure() (FS, error) {
 	return fsys, nil
 }
 
-// cacheDir is where built trees live: the user's cache directory, or
-// /var/tmp when there is none (a root shell without HOME).
+// cacheDir is where built trees live: /var/cache/secprof for root (the
+// engines need root, and under sudo HOME may be a user's), else the user's
+// cache directory, else /var/tmp.
 func cacheDir() (string, error) {
 	base, err := os.UserCacheDir()
-	if err != nil {
+	switch {
+	case os.Geteuid() == 0:
+		base = "/var/cache"
+	case err != nil:
 		base = "/var/tmp"
 	}
 	dir := filepath.Join(base, "secprof")
