@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/secprof/secprof/verify/rootfs"
 )
 
 // Label marks every Docker container secprof starts, so leftovers can be
@@ -59,13 +57,16 @@ func (e *Docker) Run(ctx context.Context, p Profile, checks []Check) ([]Result, 
 	if err := e.Available(ctx); err != nil {
 		return nil, err
 	}
-	fsys, err := rootfs.Ensure()
+	fsys, err := ensureTree("docker")
 	if err != nil {
 		return nil, err
 	}
 	image, err := fsys.Image(ctx)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &UnavailableError{Engine: "docker", Reason: err.Error()}
 	}
 	file, err := os.CreateTemp("", "secprof-seccomp-*.json")
 	if err != nil {

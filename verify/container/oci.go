@@ -66,9 +66,9 @@ func (e *OCI) usable() error {
 }
 
 func (e *OCI) probe(ctx context.Context) error {
-	fsys, err := rootfs.Ensure()
+	fsys, err := ensureTree(e.runtime)
 	if err != nil {
-		return &UnavailableError{Engine: e.runtime, Reason: err.Error()}
+		return err
 	}
 	nonce := randomHex(8)
 	out, err := e.runContainer(ctx, fsys, nil, driverArgs(nonce, nil))
@@ -96,7 +96,7 @@ func (e *OCI) Run(ctx context.Context, p Profile, checks []Check) ([]Result, err
 	if err := e.usable(); err != nil {
 		return nil, err
 	}
-	fsys, err := rootfs.Ensure()
+	fsys, err := ensureTree(e.runtime)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +129,16 @@ func (e *OCI) Run(ctx context.Context, p Profile, checks []Check) ([]Result, err
 		return nil, fmt.Errorf("%s: control run without the profile: %w", e.runtime, controlErr)
 	}
 	return evaluate(checks, main, control), nil
+}
+
+// ensureTree builds or finds the test tree; a machine that cannot build it
+// (no static busybox, no coreutils) cannot run the engine.
+func ensureTree(engine string) (rootfs.FS, error) {
+	fsys, err := rootfs.Ensure()
+	if err != nil {
+		return fsys, &UnavailableError{Engine: engine, Reason: err.Error()}
+	}
+	return fsys, nil
 }
 
 func needsControl(checks []Check) bool {
