@@ -38,7 +38,7 @@ var GlibcTools = []string{
 
 // layoutVersion changes whenever the shape of the tree changes, so that a
 // cached tree built by an older secprof is not reused.
-const layoutVersion = "secprof-rootfs-1"
+const layoutVersion = "secprof-rootfs-2"
 
 // libDirs are searched for DT_NEEDED libraries, in the order of Debian's
 // dynamic loader on x86_64.
@@ -301,6 +301,15 @@ func (p *plan) build(root string) error {
 		if err := mirror(root, file); err != nil {
 			return err
 		}
+	}
+	// A loader cache, as every Debian system has, spares each glibc
+	// command's start a search of the library directories.
+	ldconfig, err := exec.LookPath("ldconfig")
+	if err != nil {
+		ldconfig = "/sbin/ldconfig" // not on a non-root user's PATH
+	}
+	if out, err := exec.Command(ldconfig, "-r", root).CombinedOutput(); err != nil {
+		return fmt.Errorf("rootfs: ldconfig -r: %v: %s", err, out)
 	}
 	etc := map[string]string{
 		"passwd": "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",

@@ -24,7 +24,7 @@ func TestBuildHasBothUserlands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"bin/busybox", "bin/sh", "bin/chmod", "usr/bin/chmod", "usr/bin/mount", "etc/passwd", "tmp", "proc", "dev", "sys"} {
+	for _, p := range []string{"bin/busybox", "bin/sh", "bin/chmod", "usr/bin/chmod", "usr/bin/mount", "etc/passwd", "etc/ld.so.cache", "tmp", "proc", "dev", "sys"} {
 		if _, err := os.Lstat(filepath.Join(fsys.Dir, p)); err != nil {
 			t.Errorf("missing %s: %v", p, err)
 		}
