@@ -41,6 +41,9 @@ type compilation struct {
 	opts    Options
 	diags   diag.List
 	targets []syscalls.Arch // arches names are checked against
+	// bases are the files being compiled as bases of this one, outermost
+	// first, to refuse a base that includes itself.
+	bases []string
 }
 
 func (c *compilation) compile() *Policy {
@@ -53,7 +56,13 @@ func (c *compilation) compile() *Policy {
 		}
 		return nil
 	}
-	if sc.Default == nil {
+	var base *Policy
+	if sc.Base != nil {
+		base = c.loadBase(*sc.Base)
+	}
+	if sc.Default == nil && base != nil {
+		p.DefaultAction = base.DefaultAction
+	} else if sc.Default == nil {
 		c.diags.Errorf(startOf(f, sc), "no default action: add \"default allow\" (a deny-list) or \"default errno EPERM\" (an allow-list)")
 	} else if a, ok := c.action(*sc.Default); ok {
 		p.DefaultAction = a
@@ -61,8 +70,14 @@ func (c *compilation) compile() *Policy {
 			c.diags.Errorf(sc.Default.Pos, "notify cannot be the default action: the runtime itself makes syscalls the listener would have to answer")
 		}
 	}
-	c.arches(sc, p)
+	c.arches(sc, p, base)
 	c.flags(sc, p)
+	if base != nil && len(sc.Flags) == 0 {
+		p.Flags = base.Flags
+	}
+	if base != nil {
+		p.ListenerPath, p.ListenerMetadata = base.ListenerPath, base.ListenerMetadata
+	}
 	if sc.ListenerPath != nil {
 		p.ListenerPath = sc.ListenerPath.Text
 	}
@@ -70,6 +85,9 @@ func (c *compilation) compile() *Policy {
 		p.ListenerMetadata = sc.ListenerMetadata.Text
 	}
 	var entries []entry
+	if base != nil {
+		entries = append(entries, baseEntries(base)...)
+	}
 	for _, r := range sc.Rules {
 		entries = append(entries, c.rule(r, p)...)
 	}
@@ -190,7 +208,19 @@ func (c *compilation) arch(w profiles.Word) (string, bool) {
 	return "", false
 }
 
-func (c *compilation) arches(sc *profiles.Seccomp, p *Policy) {
+func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
+	if base != nil && len(sc.Arches) == 0 && len(sc.ArchMap) == 0 {
+		// A profile built on a base filters the same ABIs unless it says.
+		p.Arches = slices.Clone(base.Arches)
+		p.ArchMap = slices.Clone(base.ArchMap)
+		for _, a := range p.Arches {
+			c.targets = append(c.targets, syscalls.Arch(a))
+		}
+		if len(c.targets) == 0 {
+			c.targets = []syscalls.Arch{syscalls.X86_64}
+		}
+		return
+	}
 	if len(sc.Arches) > 0 && len(sc.ArchMap) > 0 {
 		c.diags.Errorf(sc.ArchMap[0].Pos, "both architectures and archMap are given; Docker accepts only one")
 	}
@@ -275,9 +305,32 @@ type entry struct {
 	rule  *Rule // action, args and filters; Names and Pos unset
 	cond  string
 	exact string
+	// fromBase marks a rule of the base profile: a rule of the profile
+	// itself on the same syscall replaces every base rule on it.
+	fromBase bool
 }
 
 func (c *compilation) rule(r *profiles.Rule, p *Policy) []entry {
+	var spliced []entry
+	if i := slices.IndexFunc(r.Names, func(w profiles.Word) bool { return w.Text == profiles.BuiltinDockerDefault }); i >= 0 {
+		w := r.Names[i]
+		names := slices.Delete(slices.Clone(r.Names), i, i+1)
+		rr := *r
+		rr.Names = names
+		r = &rr
+		if r.Action.Kind.Text != "allow" || len(r.Conds) > 0 || len(r.When) > 0 || len(r.Unless) > 0 {
+			c.diags.Errorf(w.Pos, "%s is Docker's whole profile, rules and conditions included; use it as \"allow %s\" alone, or as \"base %s\"", w.Text, w.Text, w.Text)
+		} else if b := c.loadBase(w); b != nil {
+			spliced = baseEntries(b)
+		}
+		if len(names) == 0 {
+			return spliced
+		}
+	}
+	return append(spliced, c.ruleEntries(r, p)...)
+}
+
+func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 	act, ok := c.action(r.Action)
 	if act.Kind == ActNotify && p.ListenerPath == "" {
 		c.diags.Errorf(r.Action.Pos, "notify needs a listener: add \"listener /path/to/socket\"")
@@ -607,7 +660,16 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 	byCond := map[string]seenAt{}
 	groups := map[string]*Rule{}
 	var order []string
+	own := map[string]bool{}
 	for _, e := range entries {
+		if !e.fromBase {
+			own[e.name] = true
+		}
+	}
+	for _, e := range entries {
+		if e.fromBase && own[e.name] {
+			continue // the profile's own rules on this syscall replace the base's
+		}
 		key := e.name + "\x00" + e.cond
 		if prev, ok := byCond[key]; ok {
 			if prev.e.exact != e.exact {
@@ -619,7 +681,9 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 		}
 		byCond[key] = seenAt{e}
 		if !e.rule.Conditional() && e.rule.Action == def {
-			c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
+			if !e.fromBase {
+				c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
+			}
 			continue
 		}
 		g, ok := groups[e.exact]

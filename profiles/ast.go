@@ -33,7 +33,10 @@ type Word struct {
 
 // Seccomp is the seccomp part of a source.
 type Seccomp struct {
-	Pos     diag.Pos
+	Pos diag.Pos
+	// Base names a profile this one builds on: "@docker-default" or a path
+	// (relative to this file). nil when there is none.
+	Base    *Word
 	Default *Action // nil when the source did not say; the compiler decides
 	// Arches lists target architectures as written (x86_64, x86, x32, or
 	// the SCMP_ARCH_* spellings Docker uses). Empty means the default set.

@@ -10,7 +10,7 @@ import (
 // Actions a rule may start with, in the order suggestions prefer them.
 var actionWords = []string{"allow", "deny", "errno", "kill", "kill-thread", "kill-process", "trap", "log", "notify", "trace"}
 
-var seccompWords = append([]string{"default", "arch", "flags", "listener"}, actionWords...)
+var seccompWords = append([]string{"default", "base", "arch", "flags", "listener"}, actionWords...)
 
 var topWords = append([]string{"profile", "seccomp", "apparmor", "test"}, seccompWords...)
 
@@ -201,6 +201,20 @@ func (p *parser) seccompStatement(sc *Seccomp) {
 		}
 		sc.Default = &a
 		p.endLine("the default action")
+	case "base":
+		p.next()
+		b := p.next()
+		if b.kind != tokWord && b.kind != tokString {
+			p.diags.Errorf(b.pos, "expected @docker-default or a quoted path after \"base\", found %s", b.describe())
+			p.skipLine()
+			return
+		}
+		if sc.Base != nil {
+			p.diags.Errorf(t.pos, "base is given twice").Related = []diag.Pos{sc.Base.Pos}
+		}
+		w := b.word()
+		sc.Base = &w
+		p.endLine("the base")
 	case "arch":
 		p.next()
 		sc.Arches = append(sc.Arches, p.wordsToLineEnd("arch")...)

@@ -130,6 +130,11 @@ func (w *jsonWalker) seccomp(n *jsonNode) *Seccomp {
 			p.endLine("the default action")
 			sc.Default = &a
 		},
+		"base": func(v *jsonNode) {
+			if w.is(v, jsonString) {
+				sc.Base = &Word{Pos: v.pos, Text: v.text}
+			}
+		},
 		"arch":  func(v *jsonNode) { sc.Arches = w.words(v) },
 		"flags": func(v *jsonNode) { sc.Flags = w.words(v) },
 		"listener": func(v *jsonNode) {
