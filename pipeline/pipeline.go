@@ -127,7 +127,15 @@ func Render(u *Unit, format string, env compiler.Env) ([]byte, diag.List, error)
 // kernel's instruction limit is an error in the profile (exit 1), named by
 // arch and size.
 func BuildBPF(u *Unit, env compiler.Env) (*bpf.Program, diag.List, error) {
-	prog, diags, err := bpf.Build(u.Policy, env)
+	prog, all, err := bpf.Build(u.Policy, env)
+	// Warnings about a base's rules (Docker's default names calls this
+	// host's libseccomp may not know) belong to the base, not to the user.
+	var diags diag.List
+	for _, d := range all {
+		if d.Severity == diag.Error || d.Pos.File == u.File.Name {
+			diags = append(diags, d)
+		}
+	}
 	var limit *bpf.LimitError
 	if errors.As(err, &limit) {
 		diags.Errorf(diag.Pos{File: u.File.Name}, "%v", err)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/secprof/secprof/internal/testenv"
 )
 
 // The binary is built once; the tests run it as a user would and check
@@ -111,5 +114,51 @@ func TestDiffExitCodes(t *testing.T) {
 	stdout, _, code := run(t, "diff", "../../profiles/docker-default.sp", "../../testdata/profiles/seed.sp")
 	if code != 1 || !strings.Contains(stdout, "chmod: A allow, B errno EPERM") {
 		t.Errorf("different profiles: exit %d, stdout %s", code, stdout)
+	}
+}
+
+// Every example proves its test block through the CLI, in runc and in the
+// Docker engine: the README's demo, checked.
+func TestExamplesProveThemselves(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "runc")
+	testenv.RequireCommand(t, "docker")
+	examples, _ := filepath.Glob("../../examples/*.sp")
+	if len(examples) == 0 {
+		t.Fatal("no examples")
+	}
+	for _, engine := range []string{"runc", "docker"} {
+		for _, ex := range examples {
+			t.Run(engine+"/"+filepath.Base(ex), func(t *testing.T) {
+				stdout, stderr, code := run(t, "test", "--engine", engine, ex)
+				if code != 0 {
+					t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+				}
+				if !strings.Contains(stdout, engine) || strings.Contains(stdout, "FAIL") {
+					t.Errorf("table does not show passing %s checks:\n%s", engine, stdout)
+				}
+			})
+		}
+	}
+}
+
+// A test block that expects the wrong thing fails with exit 1 and says
+// which line and why.
+func TestFailedExpectationExitsOne(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "runc")
+	src := filepath.Join(t.TempDir(), "wrong.sp")
+	os.WriteFile(src, []byte("default allow\ndeny chmod\ntest {\n  expect chmod allow\n  run \"touch /tmp/f && chmod 600 /tmp/f\" succeeds\n}\n"), 0o644)
+	stdout, _, code := run(t, "test", "--engine", "runc", src)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stdout)
+	}
+	if strings.Count(stdout, "FAIL") != 2 || !strings.Contains(stdout, "wrong.sp:4:3") || !strings.Contains(stdout, "wrong.sp:5:3") {
+		t.Errorf("table does not name both failed checks:\n%s", stdout)
+	}
+	var results []map[string]any
+	out, _, _ := run(t, "--json", "test", "--engine", "runc", src)
+	if err := json.Unmarshal([]byte(out), &results); err != nil || len(results) != 2 || results[0]["ok"] != false {
+		t.Errorf("--json results: %v %s", err, out)
 	}
 }
