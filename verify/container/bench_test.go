@@ -3,6 +3,7 @@ package container
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,9 +59,26 @@ func BenchmarkRunTenChecks(b *testing.B) {
 // written once, with the same config (tree, capabilities, seccomp).
 func BenchmarkBareRuncTrue(b *testing.B) {
 	e := benchRunc(b)
-	bare := bareRunc(b, e)
+	bare := bareRunc(b, e, "/bin/true")
 	for b.Loop() {
 		bare()
+	}
+}
+
+// BenchmarkPlainScriptTenCommands is the floor for ten checks: the same
+// ten commands as one plain sh script in a bare "runc run", with no
+// framing, no control, no bundle written per run. Its distance to
+// BenchmarkRunTenChecks is what the engine itself costs.
+func BenchmarkPlainScriptTenCommands(b *testing.B) {
+	e := benchRunc(b)
+	var cmds []string
+	for _, c := range tenChecks {
+		cmds = append(cmds, "("+c.Command+")")
+	}
+	script := "cd /tmp; : >/tmp/f; " + strings.Join(cmds, "; ") + "; true"
+	run := bareRunc(b, e, "/bin/sh", "-c", script)
+	for b.Loop() {
+		run()
 	}
 }
 
@@ -69,7 +87,7 @@ func BenchmarkBareRuncTrue(b *testing.B) {
 // two benchmarks run one after the other.
 func BenchmarkPairedRatio(b *testing.B) {
 	e := benchRunc(b)
-	bare := bareRunc(b, e)
+	bare := bareRunc(b, e, "/bin/true")
 	p := Profile{OCI: loadOCI(b, "kill-chmod")}
 	ctx := context.Background()
 	var checks, floor time.Duration
@@ -88,13 +106,13 @@ func BenchmarkPairedRatio(b *testing.B) {
 	b.ReportMetric(float64(checks)/float64(floor), "ratio")
 }
 
-// bareRunc writes the bare bundle once and returns one "runc run" of it.
-func bareRunc(b *testing.B, e *OCI) func() {
+// bareRunc writes a bundle for args once and returns one "runc run" of it.
+func bareRunc(b *testing.B, e *OCI, args ...string) func() {
 	fsys, err := rootfs.Ensure()
 	if err != nil {
 		b.Fatal(err)
 	}
-	bundle, err := WriteBundle(Spec(fsys.Dir, loadOCI(b, "kill-chmod"), []string{"/bin/true"}))
+	bundle, err := WriteBundle(Spec(fsys.Dir, loadOCI(b, "kill-chmod"), args))
 	if err != nil {
 		b.Fatal(err)
 	}
