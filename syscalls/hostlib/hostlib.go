@@ -4,6 +4,7 @@ package hostlib
 
 import (
 	"fmt"
+	"sync"
 
 	seccomp "github.com/seccomp/libseccomp-golang"
 
@@ -51,13 +52,48 @@ func Resolve(arch syscalls.Arch, name string) (int, bool) {
 // x86, libseccomp 2.5 knows socket and the other multiplexed calls only by
 // pseudo-numbers (it filters them through socketcall as well), so Knows is
 // true where Resolve is false.
+//
+// The compiler asks this for every name of a profile on every target arch,
+// hundreds of questions for Docker's default, and each is a cgo call that
+// allocates a C string. libseccomp's answers cannot change while the process
+// runs, so the first question about an arch resolves every name of that
+// arch's table at once and later questions about those names are lookups;
+// other names are asked directly.
 func Knows(arch syscalls.Arch, name string) bool {
-	sa, ok := scmpArch(arch)
-	if !ok {
-		return false
+	if known, ok := knownOn(arch)[name]; ok {
+		return known
 	}
+	return knows(arch, name)
+}
+
+func knows(arch syscalls.Arch, name string) bool {
+	sa, ok := scmpArch(arch)
+	return ok && knowsOn(sa, name)
+}
+
+func knowsOn(sa seccomp.ScmpArch, name string) bool {
 	_, err := seccomp.GetSyscallFromNameByArch(name, sa)
 	return err == nil
+}
+
+// knownCache holds, per arch, libseccomp's answer for every name of the
+// arch's table.
+var knownCache sync.Map // syscalls.Arch -> func() map[string]bool
+
+func knownOn(arch syscalls.Arch) map[string]bool {
+	f, ok := knownCache.Load(arch)
+	if !ok {
+		f, _ = knownCache.LoadOrStore(arch, sync.OnceValue(func() map[string]bool {
+			sa, ok := scmpArch(arch)
+			names := syscalls.Names(arch)
+			m := make(map[string]bool, len(names))
+			for _, n := range names {
+				m[n] = ok && knowsOn(sa, n)
+			}
+			return m
+		}))
+	}
+	return f.(func() map[string]bool)()
 }
 
 // Name returns the name the host's libseccomp gives number nr on arch.

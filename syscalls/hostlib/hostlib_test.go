@@ -118,3 +118,17 @@ func TestTablesAgreeWithLibseccomp(t *testing.T) {
 		t.Logf("%s: %d names agree; only in our tables: %v; only in libseccomp: %v", arch, both, onlyOurs, onlyTheirs)
 	}
 }
+
+// TestKnowsCached pins that the per-arch answers Knows keeps are what
+// libseccomp answers when asked one name at a time, for every arch and every
+// name anyone knows (names outside an arch's table bypass the cache).
+func TestKnowsCached(t *testing.T) {
+	requireLibseccomp(t)
+	for _, a := range syscalls.Arches() {
+		for _, n := range syscalls.KnownNames() {
+			if got, want := Knows(a, n), knows(a, n); got != want {
+				t.Errorf("Knows(%s, %s) = %v; libseccomp says %v", a, n, got, want)
+			}
+		}
+	}
+}
