@@ -91,3 +91,39 @@ func TestImage(t *testing.T) {
 		t.Fatalf("docker run %s cat /etc/passwd: %v %q", tag, err, out)
 	}
 }
+
+// Builders racing for the same cache all get the one tree, and leave no
+// half-built directory behind.
+func TestConcurrentBuildersAgree(t *testing.T) {
+	requireInputs(t)
+	cache := t.TempDir()
+	const n = 4
+	got := make([]FS, n)
+	errs := make([]error, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			got[i], errs[i] = EnsureIn(cache)
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if got[i] != got[0] {
+			t.Errorf("builder %d got %+v, builder 0 %+v", i, got[i], got[0])
+		}
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("cache holds %v, want only the tree", names)
+	}
+}
