@@ -88,7 +88,7 @@ func (w *writer) profile() {
 	}
 }
 
-// arches writes "architectures", or the x86_64 entry of "archMap".
+// arches writes "architectures", or each entry of "archMap".
 func (w *writer) arches(sc *profiles.Seccomp) {
 	if len(sc.Arches) > 0 {
 		var names []string
@@ -107,27 +107,13 @@ func (w *writer) arches(sc *profiles.Seccomp) {
 		}
 		return
 	}
-	var others []string
-	var native *profiles.ArchMapEntry
-	for i, e := range sc.ArchMap {
-		if archWord(e.Arch.Text) == string(syscalls.X86_64) {
-			native = &sc.ArchMap[i]
-		} else {
-			others = append(others, archWord(e.Arch.Text))
+	// One "arch NATIVE: SUB..." line per archMap entry, in Docker's order.
+	for _, e := range sc.ArchMap {
+		line := "arch " + archWord(e.Arch.Text) + ":"
+		for _, s := range e.SubArches {
+			line += " " + archWord(s.Text)
 		}
-	}
-	if native == nil {
-		w.diags.Errorf(sc.ArchMap[0].Pos, "archMap has no SCMP_ARCH_X86_64 entry; the DSL writes the arches of x86_64 hosts only (arch x86_64 x86 x32)")
-		return
-	}
-	names := []string{string(syscalls.X86_64)}
-	for _, s := range native.SubArches {
-		names = append(names, archWord(s.Text))
-	}
-	w.line("arch " + strings.Join(names, " "))
-	if len(others) > 0 {
-		w.diags.Warnf(sc.ArchMap[0].Pos, "archMap: imported as \"arch %s\", its entry for x86_64 hosts; the entries for %s hosts are not carried, since the DSL has no per-host arch list",
-			strings.Join(names, " "), strings.Join(others, ", "))
+		w.line(line)
 	}
 }
 
@@ -135,6 +121,11 @@ func (w *writer) arches(sc *profiles.Seccomp) {
 func archWord(s string) string {
 	if a, ok := syscalls.ParseArch(s); ok {
 		return string(a)
+	}
+	// Arches without a syscall table (mips64n32, s390) are still
+	// libseccomp's: the DSL writes them the same way.
+	if rest, ok := strings.CutPrefix(s, "SCMP_ARCH_"); ok {
+		return strings.ToLower(rest)
 	}
 	return s
 }

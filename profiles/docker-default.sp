@@ -7,7 +7,17 @@
 profile docker-default
 
 default errno EPERM
-arch x86_64 x86 x32
+
+# The ABIs filtered on each kind of host, as Docker's archMap lists them.
+arch x86_64: x86 x32
+arch aarch64: arm
+arch mips64: mips mips64n32
+arch mips64n32: mips mips64
+arch mipsel64: mipsel mipsel64n32
+arch mipsel64n32: mipsel mipsel64
+arch s390x: s390
+arch riscv64:
+arch loongarch64:
 
 # What every container may do. Families name whole groups of calls,
 # 32-bit twins included.

@@ -217,6 +217,23 @@ func (p *parser) seccompStatement(sc *Seccomp) {
 		p.endLine("the base")
 	case "arch":
 		p.next()
+		// "arch x86_64: x86 x32" is one entry of Docker's archMap: the
+		// arches filtered when the host is x86_64.
+		if n := p.peek(); n.kind == tokWord && len(n.text) > 1 && strings.HasSuffix(n.text, ":") {
+			p.next()
+			e := ArchMapEntry{Pos: t.pos, Arch: Word{Pos: n.pos, Text: strings.TrimSuffix(n.text, ":")}}
+			for !p.atLineEnd() {
+				w := p.next()
+				if w.kind != tokWord {
+					p.diags.Errorf(w.pos, "unexpected %s in arch", w.describe())
+					continue
+				}
+				e.SubArches = append(e.SubArches, w.word())
+			}
+			p.endLine("arch")
+			sc.ArchMap = append(sc.ArchMap, e)
+			return
+		}
 		sc.Arches = append(sc.Arches, p.wordsToLineEnd("arch")...)
 	case "flags":
 		p.next()
