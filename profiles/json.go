@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/suggest"
@@ -135,7 +136,21 @@ func (w *jsonWalker) seccomp(n *jsonNode) *Seccomp {
 				sc.Base = &Word{Pos: v.pos, Text: v.text}
 			}
 		},
-		"arch":  func(v *jsonNode) { sc.Arches = w.words(v) },
+		"arch": func(v *jsonNode) {
+			// "x86_64: x86 x32" is an archMap entry, as in the DSL.
+			for _, s := range w.strings(v) {
+				native, subs, isMap := strings.Cut(s.text, ":")
+				if !isMap {
+					sc.Arches = append(sc.Arches, Word{Pos: s.pos, Text: s.text})
+					continue
+				}
+				e := ArchMapEntry{Pos: s.pos, Arch: Word{Pos: s.pos, Text: strings.TrimSpace(native)}}
+				for _, sub := range strings.Fields(subs) {
+					e.SubArches = append(e.SubArches, Word{Pos: s.pos, Text: sub})
+				}
+				sc.ArchMap = append(sc.ArchMap, e)
+			}
+		},
 		"flags": func(v *jsonNode) { sc.Flags = w.words(v) },
 		"listener": func(v *jsonNode) {
 			w.object(v, "listener", map[string]func(*jsonNode){
