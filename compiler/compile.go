@@ -9,6 +9,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/suggest"
 	"github.com/secprof/secprof/profiles"
@@ -582,9 +583,9 @@ func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
 				if !strings.HasPrefix(name, "CAP_") {
 					name = "CAP_" + name
 				}
-				if !IsCap(name) {
+				if !capabilities.Known(name) {
 					d := c.diags.Errorf(w.Pos, "unknown capability %q", w.Text)
-					d.Suggestion = suggest.Closest(name, AllCaps())
+					d.Suggestion = suggest.Closest(name, capabilities.All())
 					ok = false
 					continue
 				}

@@ -3,40 +3,11 @@ package compiler
 import (
 	"fmt"
 	"slices"
-	"strings"
-	"sync"
 
-	"github.com/moby/sys/capability"
 	"golang.org/x/sys/unix"
+
+	"github.com/secprof/secprof/capabilities"
 )
-
-// DockerDefaultCaps is the capability set Docker gives a container that
-// asks for nothing more (moby's oci/caps.DefaultCapabilities). Docker's
-// default seccomp profile is written against it, so it is the set under
-// which conditional rules are resolved unless the user picks another.
-var DockerDefaultCaps = []string{
-	"CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_MKNOD", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP",
-	"CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
-}
-
-// AllCaps lists every capability the kernel defines, CAP_-prefixed.
-func AllCaps() []string { return slices.Clone(allCaps()) }
-
-var allCaps = sync.OnceValue(func() []string {
-	var out []string
-	for _, c := range capability.ListKnown() {
-		out = append(out, "CAP_"+strings.ToUpper(c.String()))
-	}
-	slices.Sort(out)
-	return out
-})
-
-// IsCap reports whether name is a capability the kernel defines.
-func IsCap(name string) bool {
-	_, ok := slices.BinarySearch(allCaps(), name)
-	return ok
-}
 
 // nativeArches are the arch names Docker's includes/excludes use: Go's
 // names mapped the way moby's loader maps runtime.GOARCH.
@@ -53,7 +24,7 @@ type Env struct {
 
 // HostEnv is the environment of a default Docker container on this host.
 func HostEnv() Env {
-	return Env{Caps: DockerDefaultCaps, NativeArch: "amd64", Kernel: HostKernel()}
+	return Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64", Kernel: HostKernel()}
 }
 
 // HostKernel reads the running kernel's version; 0.0 if it cannot.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/profiles/seccomp"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/profiles"
@@ -23,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 func envs() map[string]semantic.Env {
 	m := map[string]semantic.Env{}
 	for _, native := range []string{"amd64", "x86"} {
-		for name, caps := range map[string][]string{"docker-default": semantic.DockerDefaultCaps(), "none": nil, "all": semantic.AllCaps()} {
+		for name, caps := range map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()} {
 			m[native+"/"+name] = semantic.Env{Caps: caps, NativeArch: native}
 		}
 	}

@@ -4,14 +4,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/secprof/secprof/compiler"
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/semantic"
 	"github.com/secprof/secprof/semantic/srcdiff"
 )
 
 func diffFiles(t *testing.T, a, b string) *srcdiff.Report {
 	t.Helper()
-	rep, diags, err := srcdiff.Files(a, b, srcdiff.Options{Env: semantic.Env{Caps: compiler.DockerDefaultCaps, NativeArch: "amd64"}})
+	rep, diags, err := srcdiff.Files(a, b, srcdiff.Options{Env: semantic.Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64"}})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, diags.Text())
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/pipeline"
@@ -84,7 +85,7 @@ func BenchmarkCompileSeedDSL(b *testing.B) {
 // the same JSON, for a container with Docker's default capabilities.
 func BenchmarkMobyLoadProfileDockerDefault(b *testing.B) {
 	src := string(dockerDefaultJSON(b))
-	spec := &specs.Spec{Process: &specs.Process{Capabilities: &specs.LinuxCapabilities{Bounding: compiler.DockerDefaultCaps}}}
+	spec := &specs.Spec{Process: &specs.Process{Capabilities: &specs.LinuxCapabilities{Bounding: capabilities.DockerDefault()}}}
 	if _, err := seccomp.LoadProfile(src, spec); err != nil {
 		b.Fatalf("moby's loader rejects Docker's default: %v", err)
 	}

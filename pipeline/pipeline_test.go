@@ -12,6 +12,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/tools/txtar"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/semantic"
@@ -23,7 +24,7 @@ const profilesDir = "../testdata/profiles"
 
 // goldenEnv fixes the environment OCI output is resolved in, so golden
 // files do not depend on the kernel of the machine that runs the tests.
-var goldenEnv = compiler.Env{Caps: compiler.DockerDefaultCaps, NativeArch: "amd64", Kernel: compiler.KernelVersion{Major: 6, Minor: 1}}
+var goldenEnv = compiler.Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64", Kernel: compiler.KernelVersion{Major: 6, Minor: 1}}
 
 func sources(t *testing.T) []string {
 	t.Helper()
@@ -86,7 +87,7 @@ func TestEveryProfileRendersAsGoldenAndLoadsInMoby(t *testing.T) {
 				golden := filepath.Join("../testdata/golden", filepath.Base(src)+"."+format)
 				compareGolden(t, golden, got)
 				if format == "docker" {
-					mobyDecides(t, got, compiler.DockerDefaultCaps)
+					mobyDecides(t, got, capabilities.DockerDefault())
 				}
 			}
 		})
@@ -120,14 +121,14 @@ func TestSeedSourcesDecideLikeTheDockerJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := mobyDecides(t, seedJSON, compiler.DockerDefaultCaps)
+	want := mobyDecides(t, seedJSON, capabilities.DockerDefault())
 	for _, src := range []string{"seed.sp", "seed.json", "seed-docker.json"} {
 		u := load(t, filepath.Join(profilesDir, src))
 		out, err := dockerjson.Marshal(u.Policy)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := mobyDecides(t, out, compiler.DockerDefaultCaps)
+		got := mobyDecides(t, out, capabilities.DockerDefault())
 		for _, d := range semantic.Diff(want, got) {
 			// The seed JSON names no architectures, so runc kills every
 			// 32-bit call; secprof's default arch set is Docker's
@@ -152,7 +153,7 @@ func TestAllowListDecidesAsWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := mobyDecides(t, out, compiler.DockerDefaultCaps)
+	table := mobyDecides(t, out, capabilities.DockerDefault())
 	for name, want := range map[string]string{"read": "allow", "chmod": "errno EPERM", "clone3": "errno ENOSYS", "mount": "errno EPERM", "ptrace": "kill-process"} {
 		if got := table.Decide(name, nil).String(); got != want {
 			t.Errorf("%s: got %s, want %s", name, got, want)
@@ -176,7 +177,7 @@ func TestDockerDefaultRoundTripsThroughTheCompiler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, caps := range map[string][]string{"docker-default": compiler.DockerDefaultCaps, "none": nil, "all": compiler.AllCaps()} {
+	for name, caps := range map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()} {
 		want := mobyDecides(t, orig, caps)
 		got := mobyDecides(t, out, caps)
 		if d := semantic.Diff(want, got); len(d) > 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/moby/profiles/seccomp"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/profiles"
@@ -41,7 +42,7 @@ func TestDockerDefaultSourceEqualsMoby(t *testing.T) {
 	if err := json.Unmarshal(out, &compiled); err != nil {
 		t.Fatal(err)
 	}
-	capSets := map[string][]string{"docker-default": semantic.DockerDefaultCaps(), "none": nil, "all": semantic.AllCaps()}
+	capSets := map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()}
 	for _, native := range []string{"amd64", "x86"} {
 		for capsName, caps := range capSets {
 			env := semantic.Env{Caps: caps, NativeArch: native}

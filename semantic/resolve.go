@@ -7,11 +7,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/docker/docker/oci/caps"
 	"github.com/moby/profiles/seccomp"
-	"github.com/moby/sys/capability"
 	"github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/syscalls"
 )
 
@@ -31,53 +30,7 @@ type Env struct {
 // DefaultEnv is Docker's default capability set on an amd64 host with a
 // current kernel: the environment a profile is usually written for.
 func DefaultEnv() Env {
-	return Env{Caps: DockerDefaultCaps(), NativeArch: "amd64"}
-}
-
-// DockerDefaultCaps is the capability set Docker gives a container that
-// asks for none.
-func DockerDefaultCaps() []string {
-	c := caps.DefaultCapabilities()
-	slices.Sort(c)
-	return c
-}
-
-// AllCaps is every capability the kernel defines.
-func AllCaps() []string {
-	var all []string
-	for _, c := range capability.ListKnown() {
-		all = append(all, "CAP_"+strings.ToUpper(c.String()))
-	}
-	slices.Sort(all)
-	return all
-}
-
-// ParseCaps reads the --caps argument of secprof diff: "docker-default",
-// "all", "none", or a comma-separated list of capabilities with or without
-// the CAP_ prefix.
-func ParseCaps(s string) ([]string, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "docker-default", "default":
-		return DockerDefaultCaps(), nil
-	case "all":
-		return AllCaps(), nil
-	case "none", "":
-		return nil, nil
-	}
-	known := AllCaps()
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		c := strings.ToUpper(strings.TrimSpace(f))
-		if !strings.HasPrefix(c, "CAP_") {
-			c = "CAP_" + c
-		}
-		if !slices.Contains(known, c) {
-			return nil, fmt.Errorf("unknown capability %q", strings.TrimSpace(f))
-		}
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	return Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64"}
 }
 
 // nativeArches maps Docker's native arch names to the seccomp arch an

@@ -15,6 +15,8 @@ import (
 	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/secprof/secprof/capabilities"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -89,7 +91,7 @@ func decode(t *testing.T, body string) *seccomp.Seccomp {
 }
 
 func capSets() map[string][]string {
-	return map[string][]string{"docker-default": DockerDefaultCaps(), "none": nil, "all": AllCaps()}
+	return map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()}
 }
 
 // Docker's default profile as moby builds it and as its default.json file
@@ -341,20 +343,20 @@ func TestFromOCIRejects(t *testing.T) {
 }
 
 func TestCapSets(t *testing.T) {
-	if got := len(DockerDefaultCaps()); got != 14 {
+	if got := len(capabilities.DockerDefault()); got != 14 {
 		t.Errorf("Docker's default set has %d capabilities, want 14", got)
 	}
-	all := AllCaps()
-	for _, c := range append(DockerDefaultCaps(), "CAP_SYS_ADMIN", "CAP_BPF", "CAP_CHECKPOINT_RESTORE") {
+	all := capabilities.All()
+	for _, c := range append(capabilities.DockerDefault(), "CAP_SYS_ADMIN", "CAP_BPF", "CAP_CHECKPOINT_RESTORE") {
 		if !slices.Contains(all, c) {
 			t.Errorf("AllCaps lacks %s", c)
 		}
 	}
-	got, err := ParseCaps("sys_admin,CAP_BPF")
+	got, err := capabilities.Parse("sys_admin,CAP_BPF")
 	if err != nil || strings.Join(got, ",") != "CAP_BPF,CAP_SYS_ADMIN" {
 		t.Errorf("ParseCaps = %v, %v", got, err)
 	}
-	if _, err := ParseCaps("CAP_SYS_ADMNI"); err == nil {
+	if _, err := capabilities.Parse("CAP_SYS_ADMNI"); err == nil {
 		t.Error("ParseCaps accepted a misspelt capability")
 	}
 }

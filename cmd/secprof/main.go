@@ -19,6 +19,7 @@ import (
 	"github.com/willabides/kongplete"
 
 	"github.com/secprof/secprof/apparmor"
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/importer"
@@ -136,7 +137,7 @@ type diffCmd struct {
 }
 
 func (c *diffCmd) Run(g *globals, stdout io.Writer) error {
-	caps, err := semantic.ParseCaps(c.Caps)
+	caps, err := capabilities.Parse(c.Caps)
 	if err != nil {
 		return pipeline.Usagef("--caps: %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
 	"github.com/secprof/secprof/diag"
@@ -346,9 +347,9 @@ func TestResolvesIncludes(t *testing.T) {
 		kernel compiler.KernelVersion
 		probes map[string]string
 	}{
-		{"docker-default-caps", compiler.DockerDefaultCaps, compiler.KernelVersion{Major: 6, Minor: 1}, map[string]string{"ptrace": "allow", "mount": "errno 1", "getpid": "allow"}},
-		{"sys-admin", append(slices.Clone(compiler.DockerDefaultCaps), "CAP_SYS_ADMIN"), compiler.KernelVersion{Major: 6, Minor: 1}, map[string]string{"mount": "allow"}},
-		{"old-kernel", compiler.DockerDefaultCaps, compiler.KernelVersion{Major: 4, Minor: 4}, map[string]string{"ptrace": "errno 1"}},
+		{"docker-default-caps", capabilities.DockerDefault(), compiler.KernelVersion{Major: 6, Minor: 1}, map[string]string{"ptrace": "allow", "mount": "errno 1", "getpid": "allow"}},
+		{"sys-admin", append(slices.Clone(capabilities.DockerDefault()), "CAP_SYS_ADMIN"), compiler.KernelVersion{Major: 6, Minor: 1}, map[string]string{"mount": "allow"}},
+		{"old-kernel", capabilities.DockerDefault(), compiler.KernelVersion{Major: 4, Minor: 4}, map[string]string{"ptrace": "errno 1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			prog, _, err := bpf.Build(p, compiler.Env{Caps: c.caps, NativeArch: "amd64", Kernel: c.kernel})

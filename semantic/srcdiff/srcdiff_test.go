@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/profiles/seccomp"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/semantic"
 )
 
@@ -67,7 +68,7 @@ func TestDockerDefaultVersusSeed(t *testing.T) {
 // capability set.
 func TestDockerDefaultSourceEqual(t *testing.T) {
 	for _, caps := range []string{"docker-default", "none", "all"} {
-		c, err := semantic.ParseCaps(caps)
+		c, err := capabilities.Parse(caps)
 		if err != nil {
 			t.Fatal(err)
 		}
