@@ -110,26 +110,34 @@ func (w *jsonWalker) fragment(n *jsonNode) *parser {
 	return &parser{toks: toks, diags: w.diags}
 }
 
+// action reads an action string such as "errno ENOSYS" with the DSL's
+// rules.
+func (w *jsonWalker) action(v *jsonNode, what string) (Action, bool) {
+	if !w.is(v, jsonString) {
+		return Action{}, false
+	}
+	p := w.fragment(v)
+	kind := p.next()
+	if kind.kind != tokWord || !isAction(kind.text) {
+		d := w.diags.Errorf(kind.pos, "expected an action (allow, deny, errno, kill, kill-process, trap, log), found %s", kind.describe())
+		d.Suggestion = suggest.Closest(kind.text, actionWords)
+		return Action{}, false
+	}
+	a := p.actionHead(kind)
+	if t := p.peek(); t.kind == tokWord && t.text == "errno" {
+		p.trailingErrno(&a)
+	}
+	p.endLine(what)
+	return a, true
+}
+
 func (w *jsonWalker) seccomp(n *jsonNode) *Seccomp {
 	sc := &Seccomp{Pos: n.pos}
 	w.object(n, "seccomp", map[string]func(*jsonNode){
 		"default": func(v *jsonNode) {
-			if !w.is(v, jsonString) {
-				return
+			if a, ok := w.action(v, "the default action"); ok {
+				sc.Default = &a
 			}
-			p := w.fragment(v)
-			kind := p.next()
-			if kind.kind != tokWord || !isAction(kind.text) {
-				d := w.diags.Errorf(kind.pos, "expected an action (allow, errno, kill, kill-process, trap, log), found %s", kind.describe())
-				d.Suggestion = suggest.Closest(kind.text, actionWords)
-				return
-			}
-			a := p.actionHead(kind)
-			if t := p.peek(); t.kind == tokWord && t.text == "errno" {
-				p.trailingErrno(&a)
-			}
-			p.endLine("the default action")
-			sc.Default = &a
 		},
 		"base": func(v *jsonNode) {
 			if w.is(v, jsonString) {
@@ -185,22 +193,7 @@ func (w *jsonWalker) rule(n *jsonNode) *Rule {
 	hasAction := false
 	w.object(n, "a rule", map[string]func(*jsonNode){
 		"action": func(v *jsonNode) {
-			if !w.is(v, jsonString) {
-				return
-			}
-			p := w.fragment(v)
-			kind := p.next()
-			if kind.kind != tokWord || !isAction(kind.text) {
-				d := w.diags.Errorf(kind.pos, "expected an action (allow, deny, errno, kill, trap, log), found %s", kind.describe())
-				d.Suggestion = suggest.Closest(kind.text, actionWords)
-				return
-			}
-			r.Action = p.actionHead(kind)
-			if t := p.peek(); t.kind == tokWord && t.text == "errno" {
-				p.trailingErrno(&r.Action)
-			}
-			p.endLine("the action")
-			hasAction = true
+			r.Action, hasAction = w.action(v, "the action")
 		},
 		"names": func(v *jsonNode) { r.Names = w.words(v) },
 		"if": func(v *jsonNode) {
