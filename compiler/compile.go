@@ -671,13 +671,28 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 		if e.fromBase && own[e.name] {
 			continue // the profile's own rules on this syscall replace the base's
 		}
+		if c.file.Format == profiles.FormatDocker && e.rule.Action == def {
+			// runc never hands libseccomp a rule equal to the default (it
+			// would refuse it), so such a rule cannot shadow a later one.
+			if !e.fromBase {
+				c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
+			}
+			continue
+		}
 		key := e.name + "\x00" + e.cond
 		if prev, ok := byCond[key]; ok {
-			if prev.e.exact != e.exact {
+			switch {
+			case prev.e.exact == e.exact:
+				// An exact repeat adds nothing; the first one stands.
+			case c.file.Format == profiles.FormatDocker:
+				// Docker accepts this, and libseccomp keeps the first
+				// rule it is given; say so rather than refuse the file.
+				d := c.diags.Warnf(e.pos, "%s has two rules: %s here is ignored, because runc keeps the first, %s at %s", e.name, e.rule.Action, prev.e.rule.Action, prev.e.pos)
+				d.Related = []diag.Pos{prev.e.pos}
+			default:
 				d := c.diags.Errorf(e.pos, "contradictory rules for %s: %s here, %s at %s", e.name, e.rule.Action, prev.e.rule.Action, prev.e.pos)
 				d.Related = []diag.Pos{prev.e.pos}
 			}
-			// An exact repeat adds nothing; the first one stands.
 			continue
 		}
 		byCond[key] = seenAt{e}

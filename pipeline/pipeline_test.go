@@ -15,6 +15,7 @@ import (
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
 )
 
@@ -297,4 +298,36 @@ func FuzzCompile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every Docker-format profile under testdata — ours, Podman's, docker/labs'
+// — compiles, and the result decides every syscall as the original does
+// once moby's loader has resolved both, under several capability sets.
+func TestDockerProfilesDecideAsTheOriginal(t *testing.T) {
+	var files []string
+	for _, pat := range []string{filepath.Join(profilesDir, "*.json"), "../importer/testdata/docker/*.json", "../importer/testdata/ours/*.json"} {
+		m, _ := filepath.Glob(pat)
+		files = append(files, m...)
+	}
+	n := 0
+	for _, path := range files {
+		u := load(t, path)
+		if u.File.Format != profiles.FormatDocker {
+			continue
+		}
+		n++
+		orig, _ := os.ReadFile(path)
+		out, err := dockerjson.Marshal(u.Policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, caps := range map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()} {
+			if d := semantic.Diff(mobyDecides(t, orig, caps), mobyDecides(t, out, caps)); len(d) > 0 {
+				t.Errorf("%s under %s caps: compiled profile decides differently: %v", path, name, d)
+			}
+		}
+	}
+	if n < 5 {
+		t.Fatalf("only %d Docker-format profiles found", n)
+	}
 }

@@ -124,6 +124,8 @@ func TestExamplesProveThemselves(t *testing.T) {
 	testenv.RequireCommand(t, "runc")
 	testenv.RequireCommand(t, "docker")
 	examples, _ := filepath.Glob("../../examples/*.sp")
+	proofs, _ := filepath.Glob("../../testdata/proofs/*.sp")
+	examples = append(examples, proofs...)
 	if len(examples) == 0 {
 		t.Fatal("no examples")
 	}
