@@ -661,9 +661,11 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 	byCond := map[string]seenAt{}
 	groups := map[string]*Rule{}
 	var order []string
-	own := map[string]bool{}
+	own, inBase := map[string]bool{}, map[string]bool{}
 	for _, e := range entries {
-		if !e.fromBase {
+		if e.fromBase {
+			inBase[e.name] = true
+		} else {
 			own[e.name] = true
 		}
 	}
@@ -697,7 +699,9 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 		}
 		byCond[key] = seenAt{e}
 		if !e.rule.Conditional() && e.rule.Action == def {
-			if !e.fromBase {
+			// A rule that only restores the default still matters when it
+			// takes the base's rules for that syscall away.
+			if !e.fromBase && !inBase[e.name] {
 				c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
 			}
 			continue

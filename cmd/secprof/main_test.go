@@ -125,7 +125,7 @@ func TestExamplesProveThemselves(t *testing.T) {
 	testenv.RequireCommand(t, "docker")
 	examples, _ := filepath.Glob("../../examples/*.sp")
 	proofs, _ := filepath.Glob("../../testdata/proofs/*.sp")
-	examples = append(examples, proofs...)
+	examples = append(append(examples, proofs...), "../../testdata/profiles/web.sp")
 	if len(examples) == 0 {
 		t.Fatal("no examples")
 	}
