@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secprof/secprof/internal/testenv"
 )
@@ -163,4 +164,64 @@ func TestFailedExpectationExitsOne(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &results); err != nil || len(results) != 2 || results[0]["ok"] != false {
 		t.Errorf("--json results: %v %s", err, out)
 	}
+}
+
+// Ctrl-C in the middle of `secprof test` stops it with exit 2 and leaves no
+// container behind, in either engine.
+func TestInterruptLeavesNothingBehind(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "runc")
+	testenv.RequireCommand(t, "docker")
+	src := filepath.Join(t.TempDir(), "slow.sp")
+	os.WriteFile(src, []byte("default allow\ndeny @chmod\ntest {\n  run \"sleep 60\" succeeds\n}\n"), 0o644)
+	for _, engine := range []string{"runc", "docker"} {
+		t.Run(engine, func(t *testing.T) {
+			cmd := exec.Command(binary, "test", "--engine", engine, src)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until the container is up, then interrupt.
+			deadline := time.Now().Add(30 * time.Second)
+			for !ourContainersRunning(t, engine) {
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("no container appeared\n%s", out.String())
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			cmd.Process.Signal(os.Interrupt)
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+				t.Errorf("exit after SIGINT: %v, want 2\n%s", err, out.String())
+			}
+			if ourContainersRunning(t, engine) {
+				t.Errorf("a container of ours is left after SIGINT")
+			}
+		})
+	}
+}
+
+// ourContainersRunning reports whether the engine lists any container
+// secprof created (their names start with "secprof-").
+func ourContainersRunning(t *testing.T, engine string) bool {
+	t.Helper()
+	var out []byte
+	var err error
+	if engine == "docker" {
+		out, err = exec.Command("docker", "ps", "-a", "--filter", "name=secprof-", "--format", "{{.Names}}").Output()
+	} else {
+		out, err = exec.Command("runc", "list", "-q").Output()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Fields(string(out)) {
+		if strings.HasPrefix(line, "secprof-") {
+			return true
+		}
+	}
+	return false
 }
