@@ -49,7 +49,7 @@ type cli struct {
 }
 
 type compileCmd struct {
-	Files  []string `arg:"" name:"file" help:"Profile sources: .sp DSL, secprof JSON, or Docker seccomp JSON." type:"existingfile" predictor:"file"`
+	Files  []string `arg:"" name:"file" help:"Profile sources: .sp DSL, secprof JSON, or Docker seccomp JSON." predictor:"file"`
 	Output string   `short:"o" help:"Write here instead of stdout: a file, or a directory (several sources or formats write NAME.json, NAME.oci.json… in it). Written atomically, and not at all on any error." default:"-" placeholder:"PATH"`
 	Format []string `short:"f" help:"Output formats, comma-separated: ${formats}." default:"docker" placeholder:"FORMAT"`
 	Caps   string   `help:"Capabilities a container runs with, for formats that cannot carry Docker's conditional rules (oci, bpf): docker-default, all, none, or a comma-separated list." default:"docker-default"`
@@ -86,7 +86,7 @@ func hostOptions() compiler.Options {
 }
 
 type testCmd struct {
-	Files  []string `arg:"" name:"file" help:"Profile sources with a test block." type:"existingfile" predictor:"file"`
+	Files  []string `arg:"" name:"file" help:"Profile sources with a test block." predictor:"file"`
 	Engine string   `help:"Where run lines execute: auto (runc, else Docker), runc, crun, docker, or none to skip them." default:"auto" enum:"auto,runc,crun,docker,none"`
 	Caps   string   `help:"Capabilities the test container and kernel check run with: docker-default, all, none, or a list." default:"docker-default"`
 }
@@ -112,7 +112,7 @@ func (c *testCmd) Run(ctx context.Context, g *globals, stdout io.Writer) error {
 var errTestsFailed = &pipeline.FailedError{}
 
 type importCmd struct {
-	File   string `arg:"" help:"A Docker-format seccomp JSON profile." type:"existingfile" predictor:"file"`
+	File   string `arg:"" help:"A Docker-format seccomp JSON profile." predictor:"file"`
 	Output string `short:"o" help:"Write the source here (atomically) instead of stdout." default:"-" placeholder:"PATH"`
 }
 
@@ -130,8 +130,8 @@ func (c *importCmd) Run(g *globals, stdout io.Writer) error {
 }
 
 type diffCmd struct {
-	A    string `arg:"" help:"First profile: DSL, secprof JSON or Docker JSON." type:"existingfile" predictor:"file"`
-	B    string `arg:"" help:"Second profile." type:"existingfile" predictor:"file"`
+	A    string `arg:"" help:"First profile: DSL, secprof JSON or Docker JSON." predictor:"file"`
+	B    string `arg:"" help:"Second profile." predictor:"file"`
 	Caps string `help:"Capabilities the container runs with: docker-default, all, none, or a comma-separated list." default:"docker-default"`
 	Arch string `help:"The host's arch as Docker names it (amd64, arm64, …); decides Docker's arch-conditional rules." default:"amd64"`
 }
@@ -181,10 +181,13 @@ type apparmorCmd struct {
 }
 
 type apparmorLoadCmd struct {
-	File string `arg:"" help:"An AppArmor profile written by secprof compile --format apparmor." type:"existingfile" predictor:"file"`
+	File string `arg:"" help:"An AppArmor profile written by secprof compile --format apparmor." predictor:"file"`
 }
 
 func (c *apparmorLoadCmd) Run(ctx context.Context) error {
+	if _, err := os.Stat(c.File); err != nil {
+		return pipeline.Usagef("%v", err)
+	}
 	err := apparmor.Load(ctx, c.File)
 	var na *apparmor.NotActiveError
 	if errors.As(err, &na) {
