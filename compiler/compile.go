@@ -655,10 +655,7 @@ func appendUnique(list []string, s string) []string {
 // the default and groups names that share action and conditions, keeping
 // the order in which groups first appear in the source.
 func (c *compilation) normalize(entries []entry, def Action) []*Rule {
-	type seenAt struct {
-		e entry
-	}
-	byCond := map[string]seenAt{}
+	byCond := map[string]entry{}
 	groups := map[string]*Rule{}
 	var order []string
 	own, inBase := map[string]bool{}, map[string]bool{}
@@ -684,20 +681,20 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 		key := e.name + "\x00" + e.cond
 		if prev, ok := byCond[key]; ok {
 			switch {
-			case prev.e.exact == e.exact:
+			case prev.exact == e.exact:
 				// An exact repeat adds nothing; the first one stands.
 			case c.file.Format == profiles.FormatDocker:
 				// Docker accepts this, and libseccomp keeps the first
 				// rule it is given; say so rather than refuse the file.
-				d := c.diags.Warnf(e.pos, "%s has two rules: %s here is ignored, because runc keeps the first, %s at %s", e.name, e.rule.Action, prev.e.rule.Action, prev.e.pos)
-				d.Related = []diag.Pos{prev.e.pos}
+				d := c.diags.Warnf(e.pos, "%s has two rules: %s here is ignored, because runc keeps the first, %s at %s", e.name, e.rule.Action, prev.rule.Action, prev.pos)
+				d.Related = []diag.Pos{prev.pos}
 			default:
-				d := c.diags.Errorf(e.pos, "contradictory rules for %s: %s here, %s at %s", e.name, e.rule.Action, prev.e.rule.Action, prev.e.pos)
-				d.Related = []diag.Pos{prev.e.pos}
+				d := c.diags.Errorf(e.pos, "contradictory rules for %s: %s here, %s at %s", e.name, e.rule.Action, prev.rule.Action, prev.pos)
+				d.Related = []diag.Pos{prev.pos}
 			}
 			continue
 		}
-		byCond[key] = seenAt{e}
+		byCond[key] = e
 		if !e.rule.Conditional() && e.rule.Action == def {
 			// A rule that only restores the default still matters when it
 			// takes the base's rules for that syscall away.

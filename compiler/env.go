@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 
 	"golang.org/x/sys/unix"
@@ -24,7 +25,23 @@ type Env struct {
 
 // HostEnv is the environment of a default Docker container on this host.
 func HostEnv() Env {
-	return Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64", Kernel: HostKernel()}
+	return Env{Caps: capabilities.DockerDefault(), NativeArch: hostNativeArch(), Kernel: HostKernel()}
+}
+
+// hostNativeArch names this host's arch as moby's loader does (Go's names,
+// but "x86" for 386 and the MIPS variants spelled out).
+func hostNativeArch() string {
+	switch runtime.GOARCH {
+	case "386":
+		return "x86"
+	case "loong64":
+		return "loongarch64"
+	case "mips64le":
+		return "mipsel64"
+	case "mipsle":
+		return "mipsel"
+	}
+	return runtime.GOARCH
 }
 
 // HostKernel reads the running kernel's version; 0.0 if it cannot.
