@@ -7,6 +7,7 @@ package dockerjson
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -41,7 +42,14 @@ func Ret(a compiler.Action) *uint {
 }
 
 // Arch is the runtime's name of a libseccomp arch.
-func Arch(name string) specs.Arch { return specs.Arch(syscalls.Arch(name).SCMPName()) }
+func Arch(name string) specs.Arch {
+	if scmp := syscalls.Arch(name).SCMPName(); scmp != "" {
+		return specs.Arch(scmp)
+	}
+	// Arches with no syscall table of ours (s390, mips64n32…) are still
+	// libseccomp's, spelled the same way.
+	return specs.Arch("SCMP_ARCH_" + strings.ToUpper(name))
+}
 
 // Args converts argument conditions.
 func Args(args []compiler.Arg) []specs.LinuxSeccompArg {
