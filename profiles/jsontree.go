@@ -3,7 +3,9 @@ package profiles
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/secprof/secprof/diag"
@@ -54,8 +56,13 @@ func (n *jsonNode) get(key string) *jsonNode {
 
 // parseJSONTree reads one JSON value. Errors are positioned; on error the
 // tree is nil.
+//
+// Every string of the tree is a slice of one copy of src, and nodes and
+// child lists come from slabs, so that a profile the size of Docker's
+// default (a thousand-odd values) costs a few dozen allocations, not
+// thousands.
 func parseJSONTree(file string, src []byte) (*jsonNode, *diag.Diagnostic) {
-	r := &jsonReader{src: src, file: file, line: 1, col: 1}
+	r := &jsonReader{src: src, text: string(src), file: file, line: 1, col: 1}
 	n, err := r.value(0)
 	if err == nil {
 		r.space()
@@ -73,13 +80,54 @@ func parseJSONTree(file string, src []byte) (*jsonNode, *diag.Diagnostic) {
 const maxJSONDepth = 200
 
 type jsonReader struct {
-	src       []byte
-	file      string
-	off       int
-	line, col int
+	src  []byte
+	text string // src as a string, which every string value slices
+	file string
+	off  int
+
+	// Positions are computed when asked for: line counts the newlines
+	// before lineStart, and col is the column of colOff, both moving only
+	// forward, so that counting columns costs one pass over the source.
+	line      int
+	lineStart int
+	colOff    int
+	col       int
+
+	nodes   []jsonNode   // slab new nodes are cut from
+	items   []*jsonNode  // array items being read, innermost array last
+	members []jsonMember // object members being read, innermost object last
 }
 
-func (r *jsonReader) pos() diag.Pos { return diag.Pos{File: r.file, Line: r.line, Col: r.col} }
+// pos is the position of r.off. A column counts characters: bytes that
+// start a UTF-8 sequence, or stand alone.
+func (r *jsonReader) pos() diag.Pos {
+	if r.colOff < r.lineStart {
+		r.colOff, r.col = r.lineStart, 1
+	}
+	for _, c := range r.src[r.colOff:r.off] {
+		if c&0xC0 != 0x80 {
+			r.col++
+		}
+	}
+	r.colOff = r.off
+	return diag.Pos{File: r.file, Line: r.line, Col: r.col}
+}
+
+// newline records that src[i] is a newline.
+func (r *jsonReader) newline(i int) {
+	r.line++
+	r.lineStart = i + 1
+}
+
+func (r *jsonReader) node(kind jsonKind, p diag.Pos, text string) *jsonNode {
+	if len(r.nodes) == 0 {
+		r.nodes = make([]jsonNode, 64)
+	}
+	n := &r.nodes[0]
+	r.nodes = r.nodes[1:]
+	n.kind, n.pos, n.text = kind, p, text
+	return n
+}
 
 func (r *jsonReader) errorf(format string, args ...any) *diag.Diagnostic {
 	return &diag.Diagnostic{Pos: r.pos(), Severity: diag.Error, Message: "malformed JSON: " + fmt.Sprintf(format, args...)}
@@ -93,27 +141,16 @@ func (r *jsonReader) describe() string {
 	return strconv.QuoteRune(c)
 }
 
-func (r *jsonReader) advance(n int) {
-	for i := 0; i < n && r.off < len(r.src); i++ {
-		c := r.src[r.off]
-		if c == '\n' {
-			r.line++
-			r.col = 1
-		} else if c < utf8.RuneSelf || utf8.RuneStart(c) {
-			r.col++
-		}
-		r.off++
-	}
-}
-
 func (r *jsonReader) space() {
 	for r.off < len(r.src) {
 		switch r.src[r.off] {
-		case ' ', '\t', '\r', '\n':
-			r.advance(1)
+		case '\n':
+			r.newline(r.off)
+		case ' ', '\t', '\r':
 		default:
 			return
 		}
+		r.off++
 	}
 }
 
@@ -132,29 +169,28 @@ func (r *jsonReader) value(depth int) (*jsonNode, *diag.Diagnostic) {
 	case c == '[':
 		return r.array(p, depth)
 	case c == '"':
-		s, err := r.str()
+		s, err := r.str(p)
 		if err != nil {
 			return nil, err
 		}
-		return &jsonNode{kind: jsonString, pos: p, text: s}, nil
+		return r.node(jsonString, p, s), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := r.off
 		for r.off < len(r.src) && isNumberByte(r.src[r.off]) {
-			r.advance(1)
+			r.off++
 		}
-		text := string(r.src[start:r.off])
-		if !json.Valid([]byte(text)) {
-			return nil, &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: fmt.Sprintf("malformed JSON: bad number %q", text)}
+		if !json.Valid(r.src[start:r.off]) {
+			return nil, &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: fmt.Sprintf("malformed JSON: bad number %q", r.text[start:r.off])}
 		}
-		return &jsonNode{kind: jsonNumber, pos: p, text: text}, nil
+		return r.node(jsonNumber, p, r.text[start:r.off]), nil
 	default:
-		for _, lit := range []string{"true", "false", "null"} {
-			if r.off+len(lit) <= len(r.src) && string(r.src[r.off:r.off+len(lit)]) == lit {
-				r.advance(len(lit))
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if strings.HasPrefix(r.text[r.off:], lit) {
+				r.off += len(lit)
 				if lit == "null" {
-					return &jsonNode{kind: jsonNull, pos: p, text: lit}, nil
+					return r.node(jsonNull, p, lit), nil
 				}
-				return &jsonNode{kind: jsonBool, pos: p, text: lit}, nil
+				return r.node(jsonBool, p, lit), nil
 			}
 		}
 		return nil, r.errorf("unexpected %s; expected a value", r.describe())
@@ -165,31 +201,55 @@ func isNumberByte(c byte) bool {
 	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
 }
 
-func (r *jsonReader) str() (string, *diag.Diagnostic) {
-	p := r.pos()
+// str reads the string starting at r.off, whose position is p. A string
+// with no escapes and valid UTF-8 is its own bytes; the rest are decoded by
+// encoding/json, which decides what an escape means.
+func (r *jsonReader) str(p diag.Pos) (string, *diag.Diagnostic) {
 	start := r.off
-	r.advance(1)
-	for {
-		if r.off >= len(r.src) {
-			return "", &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: "malformed JSON: unterminated string"}
-		}
-		c := r.src[r.off]
-		switch {
+	plain := true
+	for i := start + 1; i < len(r.src); i++ {
+		switch c := r.src[i]; {
 		case c == '"':
-			r.advance(1)
+			r.off = i + 1
+			if plain {
+				return r.text[start+1 : i], nil
+			}
 			var s string
 			if err := json.Unmarshal(r.src[start:r.off], &s); err != nil {
 				return "", &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: "malformed JSON: bad string: " + err.Error()}
 			}
 			return s, nil
 		case c == '\\':
-			r.advance(2)
+			plain = false
+			// The escaped byte is skipped unread; should it be a newline
+			// the string is bad, but later positions still count it.
+			if i+1 < len(r.src) && r.src[i+1] == '\n' {
+				r.newline(i + 1)
+			}
+			i++
 		case c < 0x20:
+			r.off = i
 			return "", r.errorf("control character in string")
-		default:
-			r.advance(1)
+		case c >= utf8.RuneSelf && plain:
+			if n := utf8RunLen(r.src[i:]); n > 0 {
+				i += n - 1
+			} else {
+				plain = false
+			}
 		}
 	}
+	r.off = len(r.src)
+	return "", &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: "malformed JSON: unterminated string"}
+}
+
+// utf8RunLen is the length of the valid UTF-8 sequence at the start of b,
+// or 0 when it is not one (encoding/json would replace it with U+FFFD).
+func utf8RunLen(b []byte) int {
+	c, n := utf8.DecodeRune(b)
+	if c == utf8.RuneError && n == 1 {
+		return 0
+	}
+	return n
 }
 
 func (r *jsonReader) expect(c byte, what string) *diag.Diagnostic {
@@ -197,25 +257,29 @@ func (r *jsonReader) expect(c byte, what string) *diag.Diagnostic {
 	if r.off >= len(r.src) || r.src[r.off] != c {
 		return r.errorf("unexpected %s; expected %s", r.describe(), what)
 	}
-	r.advance(1)
+	r.off++
 	return nil
 }
 
 func (r *jsonReader) object(p diag.Pos, depth int) (*jsonNode, *diag.Diagnostic) {
-	n := &jsonNode{kind: jsonObject, pos: p}
-	r.advance(1)
+	n := r.node(jsonObject, p, "")
+	r.off++
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == '}' {
-		r.advance(1)
+		r.off++
 		return n, nil
 	}
+	// Members are gathered on r.members above those of the enclosing
+	// objects and copied out once the object is complete.
+	base := len(r.members)
+	defer func() { r.members = r.members[:base] }()
 	for {
 		r.space()
 		if r.off >= len(r.src) || r.src[r.off] != '"' {
 			return nil, r.errorf("unexpected %s; expected a quoted key", r.describe())
 		}
 		kp := r.pos()
-		key, err := r.str()
+		key, err := r.str(kp)
 		if err != nil {
 			return nil, err
 		}
@@ -226,41 +290,45 @@ func (r *jsonReader) object(p diag.Pos, depth int) (*jsonNode, *diag.Diagnostic)
 		if err != nil {
 			return nil, err
 		}
-		n.members = append(n.members, jsonMember{key: key, keyPos: kp, value: v})
+		r.members = append(r.members, jsonMember{key: key, keyPos: kp, value: v})
 		r.space()
 		if r.off < len(r.src) && r.src[r.off] == ',' {
-			r.advance(1)
+			r.off++
 			continue
 		}
 		if err := r.expect('}', `"," or "}"`); err != nil {
 			return nil, err
 		}
+		n.members = slices.Clone(r.members[base:])
 		return n, nil
 	}
 }
 
 func (r *jsonReader) array(p diag.Pos, depth int) (*jsonNode, *diag.Diagnostic) {
-	n := &jsonNode{kind: jsonArray, pos: p}
-	r.advance(1)
+	n := r.node(jsonArray, p, "")
+	r.off++
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == ']' {
-		r.advance(1)
+		r.off++
 		return n, nil
 	}
+	base := len(r.items)
+	defer func() { r.items = r.items[:base] }()
 	for {
 		v, err := r.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		n.items = append(n.items, v)
+		r.items = append(r.items, v)
 		r.space()
 		if r.off < len(r.src) && r.src[r.off] == ',' {
-			r.advance(1)
+			r.off++
 			continue
 		}
 		if err := r.expect(']', `"," or "]"`); err != nil {
 			return nil, err
 		}
+		n.items = slices.Clone(r.items[base:])
 		return n, nil
 	}
 }
