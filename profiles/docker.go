@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/moby/profiles/seccomp"
 
@@ -13,9 +15,10 @@ import (
 	"github.com/secprof/secprof/internal/suggest"
 )
 
-// Docker-format input is decoded twice: with moby's own types, so that what
-// we accept is exactly what Docker accepts, and as a positioned tree, so
-// that every diagnostic can point at the value it is about.
+// Docker-format input is read as a positioned tree, so that every
+// diagnostic can point at the value it is about, and what we accept is
+// exactly what Docker accepts: moby's own types decode the profile whenever
+// the tree holds anything but the plainly right types (see dockerDecodes).
 
 var dockerTopFields = []string{"defaultAction", "defaultErrnoRet", "architectures", "archMap", "flags", "listenerPath", "listenerMetadata", "syscalls"}
 
@@ -28,10 +31,12 @@ var dockerFilterFields = []string{"caps", "arches", "minKernel"}
 func parseDocker(name string, src []byte, tree *jsonNode) (*File, diag.List) {
 	var diags diag.List
 	f := &File{Name: name, Format: FormatDocker}
-	var prof seccomp.Seccomp
-	if err := json.Unmarshal(src, &prof); err != nil {
-		diags.Errorf(jsonErrorPos(name, src, err, tree), "Docker rejects this profile: %s", dockerJSONError(err))
-		return f, diags
+	if !dockerDecodes(tree) {
+		var prof seccomp.Seccomp
+		if err := json.Unmarshal(src, &prof); err != nil {
+			diags.Errorf(jsonErrorPos(name, src, err, tree), "Docker rejects this profile: %s", dockerJSONError(err))
+			return f, diags
+		}
 	}
 	warnUnknown(&diags, tree, "the profile", dockerTopFields)
 
@@ -265,4 +270,165 @@ func dockerJSONError(err error) string {
 		return fmt.Sprintf("%s must be %s, not a JSON %s", strconv.Quote(field), te.Type.String(), te.Value)
 	}
 	return err.Error()
+}
+
+// dockerType is what a field of moby's profile types takes.
+type dockerType int
+
+const (
+	dtString  dockerType = iota // a string, or a string type
+	dtUint                      // uint
+	dtUint64                    // uint64
+	dtStrings                   // []string, or a slice of a string type
+	dtKernel                    // *seccomp.KernelVersion, which decodes itself
+	dtObject                    // a struct, or a pointer to one
+	dtObjects                   // a slice of structs or of pointers to them
+)
+
+// dockerField is one JSON field of moby's types; fields of an object or
+// objects type are described by fields.
+type dockerField struct {
+	name   string
+	typ    dockerType
+	fields []dockerField
+}
+
+// dockerSchema is the JSON shape of seccomp.Seccomp, the type Docker
+// decodes a profile into: specs.LinuxSeccomp's fields with its "syscalls"
+// shadowed by seccomp.Seccomp's own, and so on down. TestDockerSchema holds
+// it to the types by reflection.
+var dockerSchema = []dockerField{
+	{"defaultAction", dtString, nil},
+	{"defaultErrnoRet", dtUint, nil},
+	{"architectures", dtStrings, nil},
+	{"flags", dtStrings, nil},
+	{"listenerPath", dtString, nil},
+	{"listenerMetadata", dtString, nil},
+	{"archMap", dtObjects, []dockerField{
+		{"architecture", dtString, nil},
+		{"subArchitectures", dtStrings, nil},
+	}},
+	{"syscalls", dtObjects, []dockerField{
+		{"names", dtStrings, nil},
+		{"action", dtString, nil},
+		{"errnoRet", dtUint, nil},
+		{"args", dtObjects, []dockerField{
+			{"index", dtUint, nil},
+			{"value", dtUint64, nil},
+			{"valueTwo", dtUint64, nil},
+			{"op", dtString, nil},
+		}},
+		{"name", dtString, nil},
+		{"comment", dtString, nil},
+		{"includes", dtObject, dockerFilterSchema},
+		{"excludes", dtObject, dockerFilterSchema},
+	}},
+}
+
+var dockerFilterSchema = []dockerField{
+	{"caps", dtStrings, nil},
+	{"arches", dtStrings, nil},
+	{"minKernel", dtKernel, nil},
+}
+
+// dockerDecodes reports whether encoding/json certainly decodes the profile
+// tree into seccomp.Seccomp without an error: every field it fills holds a
+// value of the field's type. It says false for anything it does not judge
+// with certainty — a key that matches a field only ignoring case, a
+// value of the wrong type — and the caller then asks encoding/json itself,
+// whose verdict and message stand. Decoding a tree already read costs a
+// tenth of decoding the source again.
+func dockerDecodes(tree *jsonNode) bool {
+	return tree.kind == jsonObject && objectDecodes(tree, dockerSchema)
+}
+
+func objectDecodes(n *jsonNode, schema []dockerField) bool {
+	for _, m := range n.members {
+		f := dockerFieldOf(schema, m.key)
+		if f == nil {
+			if !ignoredKey(schema, m.key) {
+				return false
+			}
+			continue
+		}
+		if !valueDecodes(m.value, f) {
+			return false
+		}
+	}
+	return true
+}
+
+func dockerFieldOf(schema []dockerField, key string) *dockerField {
+	for i := range schema {
+		if schema[i].name == key {
+			return &schema[i]
+		}
+	}
+	return nil
+}
+
+// ignoredKey reports whether encoding/json certainly skips key: it matches
+// no field, not even when case is ignored (encoding/json also folds some
+// non-ASCII letters onto ASCII ones, so a key with any is not judged).
+func ignoredKey(schema []dockerField, key string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	for _, f := range schema {
+		if strings.EqualFold(f.name, key) {
+			return false
+		}
+	}
+	return true
+}
+
+func valueDecodes(v *jsonNode, f *dockerField) bool {
+	if v.kind == jsonNull {
+		// encoding/json leaves a field alone on null, or zeroes a slice or
+		// pointer; only a type that decodes itself could object.
+		return f.typ != dtKernel
+	}
+	switch f.typ {
+	case dtString:
+		return v.kind == jsonString
+	case dtUint:
+		return v.kind == jsonNumber && uintFits(v.text, strconv.IntSize)
+	case dtUint64:
+		return v.kind == jsonNumber && uintFits(v.text, 64)
+	case dtStrings:
+		if v.kind != jsonArray {
+			return false
+		}
+		for _, it := range v.items {
+			if it.kind != jsonString && it.kind != jsonNull {
+				return false
+			}
+		}
+		return true
+	case dtKernel:
+		var k seccomp.KernelVersion
+		return v.kind == jsonString && k.UnmarshalJSON([]byte(strconv.Quote(v.text))) == nil
+	case dtObject:
+		return v.kind == jsonObject && objectDecodes(v, f.fields)
+	case dtObjects:
+		if v.kind != jsonArray {
+			return false
+		}
+		for _, it := range v.items {
+			if it.kind != jsonNull && (it.kind != jsonObject || !objectDecodes(it, f.fields)) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// uintFits reports whether a JSON number decodes into an unsigned integer
+// of bits: encoding/json takes only plain digits in range.
+func uintFits(text string, bits int) bool {
+	_, err := strconv.ParseUint(text, 10, bits)
+	return err == nil
 }
