@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -27,9 +28,9 @@ func (p Pos) String() string {
 	case !p.IsValid():
 		return p.File
 	case p.Col <= 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
+		return p.File + ":" + strconv.Itoa(p.Line)
 	default:
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+		return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
 	}
 }
 
@@ -92,7 +93,9 @@ func (d Diagnostic) String() string {
 	b.WriteString(": ")
 	b.WriteString(d.Message)
 	if d.Suggestion != "" {
-		fmt.Fprintf(&b, "; did you mean %q?", d.Suggestion)
+		b.WriteString("; did you mean ")
+		b.WriteString(strconv.Quote(d.Suggestion))
+		b.WriteString("?")
 	}
 	return b.String()
 }
@@ -148,10 +151,15 @@ func (l *List) Sort() {
 		return a.Message < b.Message
 	})
 	out := s[:0]
+	var prev string
 	for i, d := range s {
-		if i > 0 && d.String() == s[i-1].String() {
+		// Each diagnostic is printed once: a repeat is also a repeat of
+		// the last one kept, so comparing with that string is the same.
+		str := d.String()
+		if i > 0 && str == prev {
 			continue
 		}
+		prev = str
 		out = append(out, d)
 	}
 	*l = out

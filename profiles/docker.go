@@ -117,7 +117,8 @@ func dockerRule(diags *diag.List, n *jsonNode) *Rule {
 	if nameNode != nil && nameNode.text != "" {
 		r.Names = append(r.Names, Word{Pos: nameNode.pos, Text: nameNode.text})
 	}
-	if namesNode != nil {
+	if namesNode != nil && len(namesNode.items) > 0 {
+		r.Names = slices.Grow(r.Names, len(namesNode.items))
 		for _, it := range namesNode.items {
 			r.Names = append(r.Names, Word{Pos: it.pos, Text: it.text})
 		}

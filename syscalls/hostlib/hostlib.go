@@ -76,24 +76,38 @@ func knowsOn(sa seccomp.ScmpArch, name string) bool {
 	return err == nil
 }
 
-// knownCache holds, per arch, libseccomp's answer for every name of the
-// arch's table.
-var knownCache sync.Map // syscalls.Arch -> func() map[string]bool
-
-func knownOn(arch syscalls.Arch) map[string]bool {
-	f, ok := knownCache.Load(arch)
-	if !ok {
-		f, _ = knownCache.LoadOrStore(arch, sync.OnceValue(func() map[string]bool {
-			sa, ok := scmpArch(arch)
-			names := syscalls.Names(arch)
+// knownCache holds, per arch of ours, libseccomp's answer for every name of
+// the arch's table, built on the first question about the arch. A scan of
+// the sixteen arches costs less than hashing the arch's name.
+var knownCache = func() []archKnown {
+	var out []archKnown
+	for _, a := range syscalls.Arches() {
+		out = append(out, archKnown{arch: a, names: sync.OnceValue(func() map[string]bool {
+			sa, ok := scmpArch(a)
+			names := syscalls.Names(a)
 			m := make(map[string]bool, len(names))
 			for _, n := range names {
 				m[n] = ok && knowsOn(sa, n)
 			}
 			return m
-		}))
+		})})
 	}
-	return f.(func() map[string]bool)()
+	return out
+}()
+
+type archKnown struct {
+	arch  syscalls.Arch
+	names func() map[string]bool
+}
+
+// knownOn returns the answers kept for arch, nil for an arch with no table.
+func knownOn(arch syscalls.Arch) map[string]bool {
+	for i := range knownCache {
+		if knownCache[i].arch == arch {
+			return knownCache[i].names()
+		}
+	}
+	return nil
 }
 
 // Name returns the name the host's libseccomp gives number nr on arch.
