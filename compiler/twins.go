@@ -33,6 +33,10 @@ func twinsOf(name string) []string {
 // does not stop coreutils, which calls fchmodat, and "deny chown" does not
 // stop chown32 through int $0x80.
 func (c *compilation) checkTwins(p *Policy) {
+	if k := p.DefaultAction.Kind; k != ActAllow && k != ActLog {
+		// In an allow-list a missing twin is denied: safe, not a hole.
+		return
+	}
 	effective := map[string]Action{}
 	for _, r := range p.Rules {
 		if r.Conditional() {
@@ -41,10 +45,6 @@ func (c *compilation) checkTwins(p *Policy) {
 		for _, n := range r.Names {
 			effective[n] = r.Action
 		}
-	}
-	if k := p.DefaultAction.Kind; k != ActAllow && k != ActLog {
-		// In an allow-list a missing twin is denied: safe, not a hole.
-		return
 	}
 	for _, r := range p.Rules {
 		if r.Conditional() || r.Action.Kind == ActAllow || r.Action.Kind == ActLog {
