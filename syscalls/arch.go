@@ -72,7 +72,23 @@ func Arches() []Arch {
 // Docker's and OCI's constant ("SCMP_ARCH_X86_64"), or Go's and uname's
 // spelling ("amd64", "386", "i686", "arm64"). Case does not matter.
 func ParseArch(s string) (Arch, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if isASCII(s) {
+		// Every spelling we know is ASCII, so a case-insensitive match
+		// here is the same as lowering both sides, without lowering them.
+		for _, ai := range archInfos {
+			if strings.EqualFold(s, string(ai.arch)) || (ai.scmp != "" && strings.EqualFold(s, ai.scmp)) {
+				return ai.arch, true
+			}
+			for _, a := range ai.aliases {
+				if strings.EqualFold(s, a) {
+					return ai.arch, true
+				}
+			}
+		}
+		return "", false
+	}
+	s = strings.ToLower(s)
 	for _, ai := range archInfos {
 		if s == string(ai.arch) || (ai.scmp != "" && s == strings.ToLower(ai.scmp)) {
 			return ai.arch, true
@@ -99,3 +115,12 @@ func (a Arch) SCMPName() string {
 }
 
 func (a Arch) String() string { return string(a) }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
