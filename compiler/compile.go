@@ -85,7 +85,11 @@ func (c *compilation) compile() *Policy {
 	if sc.ListenerMetadata != nil {
 		p.ListenerMetadata = sc.ListenerMetadata.Text
 	}
-	var entries []entry
+	n := 0
+	for _, r := range sc.Rules {
+		n += len(r.Names)
+	}
+	entries := make([]entry, 0, n)
 	if base != nil {
 		entries = append(entries, baseEntries(base)...)
 	}
@@ -347,8 +351,9 @@ func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 	proto := &Rule{Action: act, Args: args, Includes: incl, Excludes: excl, Comment: r.Comment}
 	cond := condKey(proto)
 	exact := act.String() + "|" + cond
-	var out []entry
-	for _, n := range c.names(r.Names, forOtherArch(incl)) {
+	names := c.names(r.Names, forOtherArch(incl))
+	out := make([]entry, 0, len(names))
+	for _, n := range names {
 		out = append(out, entry{name: n.Text, pos: n.Pos, rule: proto, cond: cond, exact: exact})
 	}
 	return out
@@ -380,7 +385,7 @@ func forOtherArch(incl Filter) bool {
 // names checks and expands the names of a rule. otherArch silences the
 // warning for names missing on the target arches.
 func (c *compilation) names(ws []profiles.Word, otherArch bool) []profiles.Word {
-	var out []profiles.Word
+	out := make([]profiles.Word, 0, len(ws))
 	for _, w := range ws {
 		if strings.HasPrefix(w.Text, "@") {
 			members, ok := c.expandSet(w)
@@ -446,35 +451,40 @@ func (c *compilation) targetList() string {
 // real profiles list other arches' calls).
 func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 	name := w.Text
+	// The common case first: the call exists on a target arch. One table
+	// look-up per target answers both questions asked of it.
+	onTarget, hostWarned := false, false
+	for _, a := range c.targets {
+		if _, ok := syscalls.Number(a, name); !ok {
+			continue
+		}
+		onTarget = true
+		if c.opts.KnownToHost != nil && !hostWarned && !c.opts.KnownToHost(a, name) {
+			c.diags.Warnf(w.Pos, "this host's libseccomp does not know %q on %s; runc will skip the rule there and the call gets the default action", name, a)
+			hostWarned = true
+		}
+	}
+	if onTarget {
+		return true
+	}
 	if !syscalls.Known(name) {
 		d := c.diags.Errorf(w.Pos, "unknown syscall %q on %s", name, c.targetList())
 		d.Suggestion = syscalls.Suggest(name, c.targets...)
 		return false
 	}
-	if !c.onTarget(name) {
-		switch on := syscalls.ArchesOf(name); {
-		case otherArch:
-		case syscalls.IsPseudo(name) && slices.Contains(c.targets, syscalls.X86):
-			// libseccomp turns a rule on recv or send into a rule on
-			// x86's socketcall multiplexer, so it does act there.
-		case len(on) > 0:
-			var names []string
-			for _, a := range on {
-				names = append(names, string(a))
-			}
-			c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(names, ", "))
-		default:
-			c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
+	switch on := syscalls.ArchesOf(name); {
+	case otherArch:
+	case syscalls.IsPseudo(name) && slices.Contains(c.targets, syscalls.X86):
+		// libseccomp turns a rule on recv or send into a rule on x86's
+		// socketcall multiplexer, so it does act there.
+	case len(on) > 0:
+		var names []string
+		for _, a := range on {
+			names = append(names, string(a))
 		}
-		return true
-	}
-	if c.opts.KnownToHost != nil {
-		for _, a := range c.targets {
-			if _, ok := syscalls.Number(a, name); ok && !c.opts.KnownToHost(a, name) {
-				c.diags.Warnf(w.Pos, "this host's libseccomp does not know %q on %s; runc will skip the rule there and the call gets the default action", name, a)
-				break
-			}
-		}
+		c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(names, ", "))
+	default:
+		c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
 	}
 	return true
 }
@@ -655,10 +665,11 @@ func appendUnique(list []string, s string) []string {
 // the default and groups names that share action and conditions, keeping
 // the order in which groups first appear in the source.
 func (c *compilation) normalize(entries []entry, def Action) []*Rule {
-	byCond := map[string]entry{}
+	type nameCond struct{ name, cond string }
+	byCond := make(map[nameCond]int, len(entries))
 	groups := map[string]*Rule{}
 	var order []string
-	own, inBase := map[string]bool{}, map[string]bool{}
+	own, inBase := make(map[string]bool, len(entries)), map[string]bool{}
 	for _, e := range entries {
 		if e.fromBase {
 			inBase[e.name] = true
@@ -666,7 +677,8 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			own[e.name] = true
 		}
 	}
-	for _, e := range entries {
+	for i := range entries {
+		e := &entries[i]
 		if e.fromBase && own[e.name] {
 			continue // the profile's own rules on this syscall replace the base's
 		}
@@ -678,8 +690,9 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			}
 			continue
 		}
-		key := e.name + "\x00" + e.cond
-		if prev, ok := byCond[key]; ok {
+		key := nameCond{e.name, e.cond}
+		if pi, ok := byCond[key]; ok {
+			prev := &entries[pi]
 			switch {
 			case prev.exact == e.exact:
 				// An exact repeat adds nothing; the first one stands.
@@ -694,7 +707,7 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			}
 			continue
 		}
-		byCond[key] = e
+		byCond[key] = i
 		if !e.rule.Conditional() && e.rule.Action == def {
 			// A rule that only restores the default still matters when it
 			// takes the base's rules for that syscall away.
