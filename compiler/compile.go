@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -360,11 +359,21 @@ func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 }
 
 func condKey(r *Rule) string {
-	var b strings.Builder
-	for _, a := range r.Args {
-		fmt.Fprintf(&b, "%d %s %d %d;", a.Index, a.Op, a.Value, a.ValueTwo)
+	if len(r.Args) == 0 && r.Includes.IsZero() && r.Excludes.IsZero() {
+		return ""
 	}
-	return b.String() + "|" + r.Includes.key() + "|" + r.Excludes.key()
+	var b []byte
+	for _, a := range r.Args {
+		b = strconv.AppendUint(b, uint64(a.Index), 10)
+		b = append(b, ' ')
+		b = append(b, a.Op...)
+		b = append(b, ' ')
+		b = strconv.AppendUint(b, a.Value, 10)
+		b = append(b, ' ')
+		b = strconv.AppendUint(b, a.ValueTwo, 10)
+		b = append(b, ';')
+	}
+	return string(b) + "|" + r.Includes.key() + "|" + r.Excludes.key()
 }
 
 // names checks and expands the names of a rule.
@@ -736,6 +745,9 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 
 // sortNames orders a rule's names, keeping each position with its name.
 func sortNames(r *Rule) {
+	if slices.IsSorted(r.Names) {
+		return
+	}
 	idx := make([]int, len(r.Names))
 	for i := range idx {
 		idx[i] = i
