@@ -678,12 +678,17 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 	byCond := make(map[nameCond]int, len(entries))
 	groups := map[string]*Rule{}
 	var order []string
-	own, inBase := make(map[string]bool, len(entries)), map[string]bool{}
-	for _, e := range entries {
-		if e.fromBase {
-			inBase[e.name] = true
-		} else {
-			own[e.name] = true
+	// Which names the profile itself and its base speak of; only needed,
+	// and only built, when there is a base.
+	var own, inBase map[string]bool
+	if slices.ContainsFunc(entries, func(e entry) bool { return e.fromBase }) {
+		own, inBase = map[string]bool{}, map[string]bool{}
+		for _, e := range entries {
+			if e.fromBase {
+				inBase[e.name] = true
+			} else {
+				own[e.name] = true
+			}
 		}
 	}
 	for i := range entries {
