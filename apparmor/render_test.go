@@ -3,17 +3,14 @@ package apparmor
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func mode(t testing.TB, s string) Mode {
 	t.Helper()
@@ -22,25 +19,6 @@ func mode(t testing.TB, s string) Mode {
 		t.Fatalf("ParseMode(%q): %v", s, err)
 	}
 	return m
-}
-
-// golden compares got with testdata/NAME, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendering (go test -update rewrites it)\n--- got ---\n%s", path, got)
-	}
 }
 
 // requireParser returns a context for apparmor_parser, which tests that
@@ -105,7 +83,7 @@ func TestRenderGolden(t *testing.T) {
 			if !bytes.Equal(got, again) {
 				t.Fatal("two renderings of one profile differ")
 			}
-			golden(t, name, got)
+			golden.Check(t, filepath.Join("testdata", name), got)
 			names, err := Check(requireParser(t), got)
 			if err != nil {
 				t.Fatal(err)

@@ -3,7 +3,6 @@ package compiler
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,11 +12,10 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/secprof/secprof/apparmor"
+	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/profiles"
 )
-
-var updateAppArmor = flag.Bool("update-apparmor", false, "rewrite the expected sections of testdata/apparmor/*.txtar")
 
 // appArmorCases are the txtar files under testdata/apparmor. Each holds a
 // source (NAME.sp), the diagnostics it gives (diagnostics, empty when
@@ -73,7 +71,7 @@ func TestAppArmorCases(t *testing.T) {
 			if text != nil {
 				want = append(want, txtar.File{Name: base + ".apparmor", Data: text})
 			}
-			if *updateAppArmor {
+			if golden.Updating() {
 				ar.Files = want
 				if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
 					t.Fatal(err)
@@ -81,11 +79,11 @@ func TestAppArmorCases(t *testing.T) {
 				return
 			}
 			if len(ar.Files) != len(want) {
-				t.Fatalf("case has sections %v, the compiler gives %d (-update-apparmor rewrites them)\n%s%s", names(ar.Files), len(want), diags, text)
+				t.Fatalf("case has sections %v, the compiler gives %d (-update rewrites them)\n%s%s", names(ar.Files), len(want), diags, text)
 			}
 			for i, w := range want {
 				if ar.Files[i].Name != w.Name || !bytes.Equal(ar.Files[i].Data, w.Data) {
-					t.Errorf("section %s differs (-update-apparmor rewrites it); got %s:\n%s", ar.Files[i].Name, w.Name, w.Data)
+					t.Errorf("section %s differs (-update rewrites it); got %s:\n%s", ar.Files[i].Name, w.Name, w.Data)
 				}
 			}
 		})

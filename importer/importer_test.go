@@ -2,7 +2,6 @@ package importer
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,11 +12,10 @@ import (
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // envs are the environments a round trip must hold in: Docker's default
 // capabilities, none and all, on an x86_64 host and on an x86 host.
@@ -112,19 +110,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			dsl := roundTrip(t, filepath.Base(path), src)
-			golden := strings.TrimSuffix(path, ".json") + ".sp"
-			if *update {
-				if err := os.WriteFile(golden, dsl, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if string(want) != string(dsl) {
-				t.Errorf("import of %s differs from %s (run with -update after checking):\n%s", path, golden, dsl)
-			}
+			golden.Check(t, strings.TrimSuffix(path, ".json")+".sp", dsl)
 		})
 	}
 }

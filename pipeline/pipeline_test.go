@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,11 +14,10 @@ import (
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
 
 const profilesDir = "../testdata/profiles"
 
@@ -85,33 +83,13 @@ func TestEveryProfileRendersAsGoldenAndLoadsInMoby(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("../testdata/golden", filepath.Base(src)+"."+format)
-				compareGolden(t, golden, got)
+				goldenPath := filepath.Join("../testdata/golden", filepath.Base(src)+"."+format)
+				golden.Check(t, goldenPath, got)
 				if format == "docker" {
 					mobyDecides(t, got, capabilities.DockerDefault())
 				}
 			}
 		})
-	}
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pipeline -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test ./pipeline -update if the change is intended\ngot:\n%s", path, got)
 	}
 }
 

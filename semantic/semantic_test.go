@@ -2,7 +2,6 @@ package semantic
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,9 +16,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/secprof/secprof/capabilities"
+	"github.com/secprof/secprof/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // specWithCaps is the part of an OCI spec moby's loader reads.
 func specWithCaps(caps []string) *specs.Spec {
@@ -371,19 +369,7 @@ func TestDiffListingGolden(t *testing.T) {
 	for _, x := range d {
 		b.WriteString(x.String() + "\n")
 	}
-	golden := filepath.Join("testdata", "docker-default-vs-deny-chmod-chown.txt")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("listing differs from %s (run with -update after checking):\n%s", golden, b.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "docker-default-vs-deny-chmod-chown.txt"), []byte(b.String()))
 }
 
 // A name that exists on none of the compared arches decides nothing there.

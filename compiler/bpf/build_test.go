@@ -3,8 +3,6 @@ package bpf_test
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,10 +18,9 @@ import (
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 var (
 	allow = compiler.Action{Kind: compiler.ActAllow}
@@ -167,27 +164,8 @@ func TestStatsGolden(t *testing.T) {
 			if err := bpf.WriteStats(&buf, prog); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "stats", name+".txt"), buf.Bytes())
+			golden.Check(t, filepath.Join("testdata", "stats", name+".txt"), buf.Bytes())
 		})
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }
 

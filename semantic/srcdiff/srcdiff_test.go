@@ -2,7 +2,6 @@ package srcdiff
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,10 +10,9 @@ import (
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
+	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/semantic"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 func defaultOpts() Options { return Options{Env: semantic.DefaultEnv()} }
 
@@ -32,23 +30,6 @@ func mobyDefault(t *testing.T) string {
 	return path
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("output differs from %s (run with -update after checking):\n%s", path, got)
-	}
-}
-
 // Docker's default against the profile users copy today lists every
 // difference, readably and as JSON.
 func TestDockerDefaultVersusSeed(t *testing.T) {
@@ -60,8 +41,8 @@ func TestDockerDefaultVersusSeed(t *testing.T) {
 		t.Fatalf("exit code %d, want 1", r.ExitCode())
 	}
 	r.A = "default.json" // the temporary path would make the golden file unstable
-	golden(t, "docker-default-vs-deny-chmod-chown.txt", []byte(r.Text()))
-	golden(t, "docker-default-vs-deny-chmod-chown.json", r.JSON())
+	golden.Check(t, filepath.Join("testdata", "docker-default-vs-deny-chmod-chown.txt"), []byte(r.Text()))
+	golden.Check(t, filepath.Join("testdata", "docker-default-vs-deny-chmod-chown.json"), r.JSON())
 }
 
 // The DSL source of Docker's default is equal to moby's under every
