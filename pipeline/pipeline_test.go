@@ -15,6 +15,7 @@ import (
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/internal/golden"
+	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
 )
@@ -278,34 +279,56 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// Every Docker-format profile under testdata — ours, Podman's, docker/labs'
-// — compiles, and the result decides every syscall as the original does
-// once moby's loader has resolved both, under several capability sets.
+// Every Docker-format profile under testdata compiles, and the result
+// decides every syscall as the original does once moby's loader has
+// resolved both, under several capability sets.
 func TestDockerProfilesDecideAsTheOriginal(t *testing.T) {
 	var files []string
-	for _, pat := range []string{filepath.Join(profilesDir, "*.json"), "../importer/testdata/docker/*.json", "../importer/testdata/ours/*.json"} {
+	for _, pat := range []string{filepath.Join(profilesDir, "*.json"), "../importer/testdata/ours/*.json"} {
 		m, _ := filepath.Glob(pat)
 		files = append(files, m...)
 	}
 	n := 0
 	for _, path := range files {
-		u := load(t, path)
-		if u.File.Format != profiles.FormatDocker {
-			continue
-		}
-		n++
-		orig, _ := os.ReadFile(path)
-		out, err := dockerjson.Marshal(u.Policy)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, caps := range map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()} {
-			if d := semantic.Diff(mobyDecides(t, orig, caps), mobyDecides(t, out, caps)); len(d) > 0 {
-				t.Errorf("%s under %s caps: compiled profile decides differently: %v", path, name, d)
-			}
+		if decidesAsOriginal(t, path) {
+			n++
 		}
 	}
-	if n < 5 {
+	if n < 3 {
 		t.Fatalf("only %d Docker-format profiles found", n)
 	}
+}
+
+// The same for other projects' profiles (Podman's default, docker/labs'),
+// where they are provided beside the repository.
+func TestThirdPartyProfilesDecideAsTheOriginal(t *testing.T) {
+	for _, path := range testenv.ThirdPartyFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			decidesAsOriginal(t, path)
+		})
+	}
+}
+
+// decidesAsOriginal checks one Docker-format profile; it reports false for
+// a source in another format, which it leaves alone.
+func decidesAsOriginal(t *testing.T, path string) bool {
+	t.Helper()
+	u := load(t, path)
+	if u.File.Format != profiles.FormatDocker {
+		return false
+	}
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := dockerjson.Marshal(u.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, caps := range map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()} {
+		if d := semantic.Diff(mobyDecides(t, orig, caps), mobyDecides(t, out, caps)); len(d) > 0 {
+			t.Errorf("%s under %s caps: compiled profile decides differently: %v", path, name, d)
+		}
+	}
+	return true
 }

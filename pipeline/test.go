@@ -107,6 +107,9 @@ func testUnit(ctx context.Context, u *Unit, req TestRequest) ([]CheckResult, dia
 	if len(t.Runs) == 0 || req.Engine == "none" {
 		return results, diags, nil
 	}
+	// No engine.Available here: it may start a probe container, and Run
+	// reports an engine that cannot run containers (ErrEngineUnavailable)
+	// by itself, probing only when its own container did not start.
 	engine, err := container.New(ctx, req.Engine)
 	if err == nil {
 		err = engine.Available(ctx)
