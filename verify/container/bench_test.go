@@ -2,10 +2,15 @@ package container
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/verify/rootfs"
@@ -70,49 +75,115 @@ func BenchmarkBareRuncTrue(b *testing.B) {
 // framing, no control, no bundle written per run. Its distance to
 // BenchmarkRunTenChecks is what the engine itself costs.
 func BenchmarkPlainScriptTenCommands(b *testing.B) {
-	e := benchRunc(b)
-	var cmds []string
-	for _, c := range tenChecks {
-		cmds = append(cmds, "("+c.Command+")")
-	}
-	script := "cd /tmp; : >/tmp/f; " + strings.Join(cmds, "; ") + "; true"
-	run := bareRunc(b, e, "/bin/sh", "-c", script)
+	run := plainScript(b, benchRunc(b))
 	for b.Loop() {
 		run()
 	}
 }
 
-// BenchmarkPairedRatio alternates the two in one loop and reports their
-// ratio, which holds up on a shared machine where the load drifts between
-// two benchmarks run one after the other.
+func plainScript(b *testing.B, e *OCI) func() {
+	var cmds []string
+	for _, c := range tenChecks {
+		cmds = append(cmds, "("+c.Command+")")
+	}
+	script := "cd /tmp; : >/tmp/f; " + strings.Join(cmds, "; ") + "; true"
+	return bareRunc(b, e, "/bin/sh", "-c", script)
+}
+
+// BenchmarkPairedRatio runs, in one loop, the whole CLI ("secprof test
+// --engine runc" on testdata/ten.sp, a separate process, when
+// scripts/bench-test.sh names the built binary in SECPROF_BENCH_CLI), the
+// engine's Run of tenChecks, the plain script and the bare "runc run
+// /bin/true", in an order that rotates every iteration. All see the same
+// load on a shared machine, and none always follows the same one: a
+// container's teardown (namespaces, cgroup) goes on in the kernel after
+// runc exits and slows whatever starts next. It reports the median of each
+// and the ratios of medians to the bare run.
 func BenchmarkPairedRatio(b *testing.B) {
 	e := benchRunc(b)
-	bare := bareRunc(b, e, "/bin/true")
-	p := Profile{OCI: loadOCI(b, "kill-chmod")}
 	ctx := context.Background()
-	var checks, floor time.Duration
-	for b.Loop() {
-		start := time.Now()
-		if _, err := e.Run(ctx, p, tenChecks); err != nil {
+	bareSeccomp := loadOCI(b, "kill-chmod")
+	type contender struct {
+		name string
+		run  func()
+		took []time.Duration
+	}
+	var all []*contender
+	add := func(name string, run func()) { all = append(all, &contender{name: name, run: run}) }
+	if cli := os.Getenv("SECPROF_BENCH_CLI"); cli != "" {
+		// The bare run of this pair gets the CLI's own seccomp section, as
+		// "secprof compile --format oci" writes it.
+		bareSeccomp = readOCI(b, os.Getenv("SECPROF_BENCH_OCI"))
+		add("cli", func() {
+			cmd := exec.Command(cli, "test", "--engine", "runc", "testdata/ten.sp")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%s test: %v\n%s", cli, err, out)
+			}
+		})
+	}
+	p := Profile{OCI: loadOCI(b, "kill-chmod")}
+	add("engine", func() {
+		res, err := e.Run(ctx, p, tenChecks)
+		if err != nil {
 			b.Fatal(err)
 		}
-		mid := time.Now()
-		bare()
-		checks += mid.Sub(start)
-		floor += time.Since(mid)
+		for _, r := range res {
+			if !r.OK {
+				b.Fatalf("%q: %s", r.Check.Command, r.Why)
+			}
+		}
+	})
+	add("plain", plainScript(b, e))
+	add("bare", bareRuncWith(b, e, bareSeccomp, "/bin/true"))
+	i := 0
+	for b.Loop() {
+		for k := range all {
+			c := all[(i+k)%len(all)]
+			start := time.Now()
+			c.run()
+			c.took = append(c.took, time.Since(start))
+		}
+		i++
 	}
-	b.ReportMetric(float64(checks.Microseconds())/1e3/float64(b.N), "checks-ms/op")
-	b.ReportMetric(float64(floor.Microseconds())/1e3/float64(b.N), "bare-ms/op")
-	b.ReportMetric(float64(checks)/float64(floor), "ratio")
+	bare := median(all[len(all)-1].took)
+	for _, c := range all {
+		m := median(c.took)
+		b.ReportMetric(float64(m.Microseconds())/1e3, c.name+"-ms")
+		if c.name != "bare" {
+			b.ReportMetric(float64(m)/float64(bare), c.name+"-ratio")
+		}
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func readOCI(b *testing.B, file string) *specs.LinuxSeccomp {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var s specs.LinuxSeccomp
+	if err := json.Unmarshal(data, &s); err != nil {
+		b.Fatal(err)
+	}
+	return &s
 }
 
 // bareRunc writes a bundle for args once and returns one "runc run" of it.
 func bareRunc(b *testing.B, e *OCI, args ...string) func() {
+	return bareRuncWith(b, e, loadOCI(b, "kill-chmod"), args...)
+}
+
+func bareRuncWith(b *testing.B, e *OCI, seccomp *specs.LinuxSeccomp, args ...string) func() {
 	fsys, err := rootfs.Ensure()
 	if err != nil {
 		b.Fatal(err)
 	}
-	bundle, err := WriteBundle(Spec(fsys.Dir, loadOCI(b, "kill-chmod"), args))
+	bundle, err := WriteBundle(Spec(fsys.Dir, seccomp, args))
 	if err != nil {
 		b.Fatal(err)
 	}
