@@ -111,9 +111,6 @@ func testUnit(ctx context.Context, u *Unit, req TestRequest) ([]CheckResult, dia
 	// reports an engine that cannot run containers (ErrEngineUnavailable)
 	// by itself, probing only when its own container did not start.
 	engine, err := container.New(ctx, req.Engine)
-	if err == nil {
-		err = engine.Available(ctx)
-	}
 	if err != nil {
 		return results, diags, Usagef("%v", err)
 	}
