@@ -82,17 +82,16 @@ func (e *Docker) Run(ctx context.Context, p Profile, checks []Check) ([]Result, 
 		return nil, err
 	}
 	nonce := randomHex(8)
-	args := driverArgs(nonce, checks)
 	var control *report
 	var controlErr error
 	var wg sync.WaitGroup
-	if needsControl(checks) {
+	if n := controlChecks(checks); n > 0 {
 		wg.Go(func() {
-			out, err := e.runContainer(ctx, image, "unconfined", args)
+			out, err := e.runContainer(ctx, image, "unconfined", driverArgs(nonce, checks[:n]))
 			control, controlErr = parseReport(nonce, out.stdout, out.exit, out.stderr), err
 		})
 	}
-	out, err := e.runContainer(ctx, image, file.Name(), args)
+	out, err := e.runContainer(ctx, image, file.Name(), driverArgs(nonce, checks))
 	wg.Wait()
 	if err != nil {
 		return nil, err

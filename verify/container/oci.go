@@ -101,17 +101,16 @@ func (e *OCI) Run(ctx context.Context, p Profile, checks []Check) ([]Result, err
 		return nil, err
 	}
 	nonce := randomHex(8)
-	args := driverArgs(nonce, checks)
 	var control *report
 	var controlErr error
 	var wg sync.WaitGroup
-	if needsControl(checks) {
+	if n := controlChecks(checks); n > 0 {
 		wg.Go(func() {
-			out, err := e.runContainer(ctx, fsys, nil, args)
+			out, err := e.runContainer(ctx, fsys, nil, driverArgs(nonce, checks[:n]))
 			control, controlErr = parseReport(nonce, out.stdout, out.exit, out.stderr), err
 		})
 	}
-	out, err := e.runContainer(ctx, fsys, p.OCI, args)
+	out, err := e.runContainer(ctx, fsys, p.OCI, driverArgs(nonce, checks))
 	wg.Wait()
 	if err != nil {
 		return nil, err
@@ -141,13 +140,17 @@ func ensureTree(engine string) (rootfs.FS, error) {
 	return fsys, nil
 }
 
-func needsControl(checks []Check) bool {
-	for _, c := range checks {
-		if c.Want == Fails {
-			return true
+// controlChecks is how many of the checks a control container runs: up to
+// the last one that expects a failure, whose status without the profile
+// decides it (0: no control). The checks after it decide nothing there,
+// and the ones before run because they set up what it sees.
+func controlChecks(checks []Check) int {
+	for i := len(checks) - 1; i >= 0; i-- {
+		if checks[i].Want == Fails {
+			return i + 1
 		}
 	}
-	return false
+	return 0
 }
 
 // ociVersion is the runtime-spec version bundles declare: the one runc 1.1

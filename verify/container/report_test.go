@@ -87,3 +87,22 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("unrun check: %+v", got[4])
 	}
 }
+
+func TestControlChecks(t *testing.T) {
+	s, f, k := Check{Want: Succeeds}, Check{Want: Fails}, Check{Want: Killed}
+	tests := []struct {
+		checks []Check
+		want   int
+	}{
+		{nil, 0},
+		{[]Check{s, k, s}, 0},
+		{[]Check{f}, 1},
+		{[]Check{s, f, s, k}, 2},
+		{[]Check{f, s, f, s, s}, 3},
+	}
+	for _, tt := range tests {
+		if got := controlChecks(tt.checks); got != tt.want {
+			t.Errorf("controlChecks(%v) = %d, want %d", tt.checks, got, tt.want)
+		}
+	}
+}
