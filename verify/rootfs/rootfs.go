@@ -99,6 +99,9 @@ func cacheDir() (string, error) {
 
 // EnsureIn is Ensure with an explicit cache directory and no memo.
 func EnsureIn(cache string) (FS, error) {
+	if fsys, ok := fromStamp(cache); ok {
+		return fsys, nil
+	}
 	plan, err := makePlan()
 	if err != nil {
 		return FS{}, err
@@ -107,6 +110,17 @@ func EnsureIn(cache string) (FS, error) {
 	if err != nil {
 		return FS{}, err
 	}
+	fsys, err := ensurePlanned(cache, plan, hash)
+	if err == nil {
+		// A stamp that cannot be written costs the next process the plan,
+		// nothing else.
+		writeStamp(cache, plan, hash)
+	}
+	return fsys, err
+}
+
+// ensurePlanned finds or builds the tree of plan, whose hash is given.
+func ensurePlanned(cache string, plan *plan, hash string) (FS, error) {
 	final := filepath.Join(cache, "rootfs-"+hash[:16])
 	if _, err := os.Stat(filepath.Join(final, "bin", "busybox")); err == nil {
 		return FS{Dir: final, Hash: hash}, nil

@@ -68,9 +68,20 @@ func TestEnsureReusesTree(t *testing.T) {
 	if _, err := os.Stat(marker); err != nil {
 		t.Fatalf("tree was rebuilt: %v", err)
 	}
+	checkOnlyTree(t, cache)
+}
+
+// checkOnlyTree fails unless cache holds one tree and its stamp: no
+// half-built directory, no temporary stamp.
+func checkOnlyTree(t *testing.T, cache string) {
+	t.Helper()
 	entries, _ := os.ReadDir(cache)
-	if len(entries) != 1 {
-		t.Errorf("cache holds %d entries, want only the tree (no build leftovers)", len(entries))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 2 || !strings.HasPrefix(names[0], "rootfs-") || names[1] != stampName {
+		t.Errorf("cache holds %v, want only the tree and %s", names, stampName)
 	}
 }
 
@@ -118,12 +129,5 @@ func TestConcurrentBuildersAgree(t *testing.T) {
 			t.Errorf("builder %d got %+v, builder 0 %+v", i, got[i], got[0])
 		}
 	}
-	entries, _ := os.ReadDir(cache)
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("cache holds %v, want only the tree", names)
-	}
+	checkOnlyTree(t, cache)
 }
