@@ -225,3 +225,16 @@ func ourContainersRunning(t *testing.T, engine string) bool {
 	}
 	return false
 }
+
+// A missing engine is an environment problem: exit 2, saying which.
+func TestMissingEngineExitsTwo(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "p.sp")
+	os.WriteFile(src, []byte("default allow\ndeny @chmod\ntest {\n  run \"ls /\" succeeds\n}\n"), 0o644)
+	cmd := exec.Command(binary, "test", "--engine", "runc", src)
+	cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "runc") {
+		t.Errorf("exit %v, want 2 naming runc:\n%s", err, out)
+	}
+}
