@@ -20,7 +20,7 @@ echo "== go test"
 # One package at a time: container and kernel tests share the machine.
 go test -count=1 -p 1 -timeout 30m ./...
 
-echo "== fuzz (${FUZZTIME:=15s} each)"
+echo "== fuzz (${FUZZTIME:=30s} each)"
 for pkg in $(go list ./...); do
 	dir=$(go list -f '{{.Dir}}' "$pkg")
 	for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
