@@ -9,7 +9,11 @@
 //   - /bin and /sbin: a static busybox and its applets (busybox chmod calls
 //     chmod(2), as on Alpine);
 //   - /usr/bin: Debian's glibc binaries copied from the host with the shared
-//     libraries they load (coreutils chmod calls fchmodat(2)).
+//     libraries they load (coreutils chmod calls fchmodat(2));
+//   - /usr/local/bin: the x86 programs, static i386 executables without libc
+//     that each make one syscall through the 32-bit ABI (x86-chown32 calls
+//     chown32), compiled from x86/*.c at build time with numbers from the
+//     syscalls tables. A host without gcc gets a tree without them.
 //
 // PATH puts busybox first, so "chmod" is busybox and "/usr/bin/chmod" is
 // coreutils. The tree is built once per identity hash of its inputs in a cache

@@ -19,8 +19,8 @@ import (
 )
 
 // PATH is the search path commands run with in a test container: busybox's
-// applets first, then the glibc userland.
-const PATH = "/bin:/sbin:/usr/bin:/usr/sbin"
+// applets first, then the glibc userland, then the x86 programs.
+const PATH = "/bin:/sbin:/usr/bin:/usr/sbin:" + X86Dir
 
 // Busybox is where a static busybox is read from on the host
 // (Debian's busybox-static package).
@@ -38,7 +38,7 @@ var GlibcTools = []string{
 
 // layoutVersion changes whenever the shape of the tree changes, so that a
 // cached tree built by an older secprof is not reused.
-const layoutVersion = "secprof-rootfs-2"
+const layoutVersion = "secprof-rootfs-3"
 
 // libDirs are searched for DT_NEEDED libraries, in the order of Debian's
 // dynamic loader on x86_64.
@@ -151,9 +151,12 @@ func ensurePlanned(cache string, plan *plan, hash string) (FS, error) {
 }
 
 // plan is everything the tree is made of, known before anything is copied:
-// busybox and the host paths mirrored into the tree (binaries, libraries).
+// busybox, the host paths mirrored into the tree (binaries, libraries), and
+// the compiler of the x86 programs.
 type plan struct {
 	files []string
+	// cc is the resolved path of gcc, "" when the host has none.
+	cc string
 }
 
 // applets lists busybox's applets, to be linked in /bin.
@@ -176,7 +179,7 @@ func makePlan() (*plan, error) {
 	if err := requireStatic(Busybox); err != nil {
 		return nil, err
 	}
-	p := &plan{}
+	p := &plan{cc: lookCC()}
 	seen := map[string]bool{}
 	var visit func(file string) error
 	visit = func(file string) error {
@@ -263,15 +266,22 @@ func elfDeps(file string) ([]string, error) {
 	return deps, nil
 }
 
-// hash identifies the inputs: the layout version and, for every input
-// file, its path, size, modification time, device and inode. Reading the
+// hash identifies the inputs: the layout version, the x86 programs'
+// sources and, for every input file and the compiler, its path, size,
+// modification time, device and inode. Reading the
 // files' contents would cost every secprof process ~20 ms; dpkg replaces a
 // file (new inode) whenever a package changes it, so a host upgrade gives
 // a new tree all the same.
 func (p *plan) hash() (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n", layoutVersion)
-	for _, file := range append([]string{Busybox}, p.files...) {
+	fmt.Fprintf(h, "%s\nx86 %s\n", layoutVersion, x86Digest())
+	files := append([]string{Busybox}, p.files...)
+	if p.cc == "" {
+		fmt.Fprintln(h, "no cc")
+	} else {
+		files = append(files, p.cc)
+	}
+	for _, file := range files {
 		st, err := os.Stat(file)
 		if err != nil {
 			return "", fmt.Errorf("rootfs: %w", err)
@@ -324,6 +334,9 @@ func (p *plan) build(root string) error {
 	}
 	if out, err := exec.Command(ldconfig, "-r", root).CombinedOutput(); err != nil {
 		return fmt.Errorf("rootfs: ldconfig -r: %v: %s", err, out)
+	}
+	if err := p.buildX86(root); err != nil {
+		return err
 	}
 	etc := map[string]string{
 		"passwd": "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",

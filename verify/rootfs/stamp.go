@@ -19,7 +19,9 @@ import (
 // library directories changed (the same stat identity plan.hash uses), the
 // plan would come out the same and so would its hash. A library directory
 // that gains or loses a file changes its mtime, which covers a new library
-// shadowing an old one; anything else falls back to the full plan.
+// shadowing an old one; anything else falls back to the full plan. The
+// compiler of the x86 programs is looked up afresh, as the plan would, which
+// costs a walk of PATH.
 
 const stampName = "rootfs.stamp"
 
@@ -44,7 +46,7 @@ func fromStamp(cache string) (FS, bool) {
 		return FS{}, false
 	}
 	hash, dirsID := lines[1], lines[2]
-	p := &plan{files: lines[3:]}
+	p := &plan{files: lines[3:], cc: lookCC()}
 	if got, err := identity(libDirs); err != nil || got != dirsID {
 		return FS{}, false
 	}

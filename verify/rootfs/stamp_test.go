@@ -32,7 +32,7 @@ func TestStampNoLongerHoldsWhenAnInputChanges(t *testing.T) {
 	if err := os.WriteFile(input, []byte("one"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := &plan{files: []string{input}}
+	p := &plan{files: []string{input}, cc: lookCC()}
 	hash, err := p.hash()
 	if err != nil {
 		t.Fatal(err)
