@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/secprof/secprof/internal/testenv"
+	"github.com/secprof/secprof/verify/rootfs"
 )
 
 // The binary is built once; the tests run it as a user would and check
@@ -130,9 +131,17 @@ func TestExamplesProveThemselves(t *testing.T) {
 	if len(examples) == 0 {
 		t.Fatal("no examples")
 	}
+	tree, err := rootfs.Ensure()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, engine := range []string{"runc", "docker"} {
 		for _, ex := range examples {
 			t.Run(engine+"/"+filepath.Base(ex), func(t *testing.T) {
+				if strings.HasPrefix(filepath.Base(ex), "x86-abi") {
+					// These proofs run 32-bit programs built with gcc.
+					testenv.Require(t, tree.X86Missing() == "", "32-bit test programs: "+tree.X86Missing())
+				}
 				stdout, stderr, code := run(t, "test", "--engine", engine, ex)
 				if code != 0 {
 					t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)

@@ -30,7 +30,7 @@ const (
 type Check struct {
 	Pos diag.Pos `json:"pos"`
 	// Command is a shell command line for busybox sh, run in a subshell in
-	// /tmp with PATH=/bin:/sbin:/usr/bin:/usr/sbin, so "chmod" is busybox's
+	// /tmp with PATH=/bin:/sbin:/usr/bin:/usr/sbin:/usr/local/bin, so "chmod" is busybox's
 	// and "/usr/bin/chmod" is GNU coreutils'. Checks run in order in one
 	// container and see each other's effects; /tmp/f (an empty file) and
 	// /tmp/d (an empty directory) exist before the first.
