@@ -165,7 +165,7 @@ func TestFailedExpectationExitsOne(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, stdout)
 	}
-	if strings.Count(stdout, "FAIL") != 2 || !strings.Contains(stdout, "wrong.sp:4:3") || !strings.Contains(stdout, "wrong.sp:5:3") {
+	if strings.Count(stdout, "FAIL") != 2 || !strings.Contains(stdout, "wrong.sp:4:3") || !strings.Contains(stdout, "wrong.sp:5:3") || !strings.HasSuffix(stdout, "0 passed, 2 failed\n") {
 		t.Errorf("table does not name both failed checks:\n%s", stdout)
 	}
 	var results []map[string]any

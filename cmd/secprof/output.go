@@ -19,12 +19,16 @@ func writeJSON(w io.Writer, v any) {
 func writeTable(w io.Writer, rs []pipeline.CheckResult) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHERE\tENGINE\tCHECK\tEXPECTED\tGOT\tOK")
+	passed := 0
 	for _, r := range rs {
 		ok := "ok"
 		if !r.OK {
 			ok = "FAIL: " + r.Why
+		} else {
+			passed++
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Pos, r.Kind, r.Check, r.Expected, r.Got, ok)
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "%d passed, %d failed\n", passed, len(rs)-passed)
 }
