@@ -1,6 +1,10 @@
 package syscalls
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/secprof/secprof/internal/suggest"
+)
 
 // Suggest returns the known syscall name closest to name, for a "did you
 // mean" hint, or "" when nothing is close enough to be a likely typo.
@@ -49,65 +53,14 @@ func maxEdits(name string) int {
 // sorted order, so the answer is stable.
 func closest(name, written string, candidates []string, limit int, keep func(string) bool) string {
 	best, bestDist := "", limit+1
-	var rows osaRows
+	var rows suggest.Rows
 	for _, c := range candidates {
-		if c == written || abs(len(c)-len(name)) >= bestDist || !keep(c) {
+		if c == written || !keep(c) {
 			continue
 		}
-		if d := rows.osa(name, c, bestDist); d < bestDist {
+		if d := rows.Distance(name, c, bestDist); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best
-}
-
-// osaRows are the three rolling rows of the distance matrix (the
-// transposition step looks two rows back), kept across candidates so a
-// search allocates once.
-type osaRows struct{ prev2, prev, cur []int }
-
-func osa(a, b string, stop int) int {
-	var r osaRows
-	return r.osa(a, b, stop)
-}
-
-// osa is the optimal string alignment distance of a and b, or any value
-// >= stop once it is clear the distance is at least stop.
-func (r *osaRows) osa(a, b string, stop int) int {
-	n := len(b) + 1
-	if cap(r.cur) < n {
-		r.prev2, r.prev, r.cur = make([]int, n), make([]int, n), make([]int, n)
-	}
-	prev2, prev, cur := r.prev2[:n], r.prev[:n], r.cur[:n]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d = min(d, prev2[j-2]+1)
-			}
-			cur[j] = d
-			rowMin = min(rowMin, d)
-		}
-		if rowMin >= stop {
-			return stop
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

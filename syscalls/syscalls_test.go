@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"testing"
+
+	"github.com/secprof/secprof/internal/suggest"
 )
 
 // The numbers below are the kernel's ABI as users and other tools rely on
@@ -178,34 +180,6 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-func TestOSA(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0},
-		{"", "abc", 3},
-		{"chmod", "chmod", 0},
-		{"chmdo", "chmod", 1}, // transposition
-		{"chmd", "chmod", 1},  // insertion
-		{"chmodd", "chmod", 1},
-		{"chmox", "chmod", 1},
-		{"ca", "abc", 3}, // OSA, not full Damerau (which gives 2)
-		{"kitten", "sitting", 3},
-	}
-	for _, tt := range tests {
-		if got := osa(tt.a, tt.b, 100); got != tt.want {
-			t.Errorf("osa(%q, %q) = %d; want %d", tt.a, tt.b, got, tt.want)
-		}
-		if got := osa(tt.b, tt.a, 100); got != tt.want {
-			t.Errorf("osa(%q, %q) = %d; want %d", tt.b, tt.a, got, tt.want)
-		}
-	}
-	if got := osa("abcdefgh", "zzzzzzzz", 2); got < 2 {
-		t.Errorf("osa with stop 2 = %d; want >= 2", got)
-	}
-}
-
 func TestParseArch(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -289,7 +263,7 @@ func TestSuggestFindsEverySwap(t *testing.T) {
 			continue
 		}
 		got := Suggest(typo, DefaultArches()...)
-		if got == "" || osa(typo, got, 100) != 1 {
+		if got == "" || suggest.Distance(typo, got) != 1 {
 			t.Errorf("Suggest(%q) = %q; want a name one edit away such as %q", typo, got, n)
 		}
 	}
