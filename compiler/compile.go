@@ -616,9 +616,9 @@ func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
 				if name == "x86_64" {
 					name = "amd64" // Docker's filters use Go's names
 				}
-				if !slices.Contains(nativeArches, name) {
+				if !slices.Contains(filterArches, name) {
 					d := c.diags.Errorf(w.Pos, "unknown architecture %q in a filter; Docker names arches as Go does (amd64, arm64, x86, …)", w.Text)
-					d.Suggestion = suggest.Closest(name, nativeArches)
+					d.Suggestion = suggest.Closest(name, filterArches)
 					ok = false
 					continue
 				}

@@ -4,15 +4,18 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/secprof/secprof/capabilities"
+	"github.com/secprof/secprof/syscalls"
 )
 
-// nativeArches are the arch names Docker's includes/excludes use: Go's
-// names mapped the way moby's loader maps runtime.GOARCH.
-var nativeArches = []string{"amd64", "x86", "x32", "arm", "arm64", "loongarch64", "mips64", "mips64n32", "mipsel64", "mips3l64n32", "mipsel", "ppc", "ppc64", "ppc64le", "riscv64", "s390", "s390x"}
+// filterArches are the arch names Docker's includes/excludes may list: the
+// host arch names of its loader, and x32, which Docker's own default lists
+// though no host reports it.
+var filterArches = append(syscalls.NativeArchNames(), "x32")
 
 // Env is what Docker's includes/excludes are decided against when a
 // container starts: its bounding capabilities, the host's arch (Docker's
@@ -117,12 +120,9 @@ func (p *Policy) Resolve(env Env) *Policy {
 	return &out
 }
 
+// nativeToSCMP is the libseccomp arch (x86_64, aarch64…) an archMap entry
+// for the host arch native is written with in the IR.
 func nativeToSCMP(native string) string {
-	switch native {
-	case "amd64":
-		return "x86_64"
-	case "arm64":
-		return "aarch64"
-	}
-	return native
+	scmp, _ := syscalls.NativeSCMP(native)
+	return strings.ToLower(strings.TrimPrefix(scmp, "SCMP_ARCH_"))
 }

@@ -3,7 +3,6 @@ package semantic
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -33,37 +32,14 @@ func DefaultEnv() Env {
 	return Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64"}
 }
 
-// nativeArches maps Docker's native arch names to the seccomp arch an
-// archMap entry is matched with, as moby's loader does.
-var nativeArches = map[string]specs.Arch{
-	"x86":         specs.ArchX86,
-	"amd64":       specs.ArchX86_64,
-	"arm":         specs.ArchARM,
-	"arm64":       specs.ArchAARCH64,
-	"loongarch64": specs.ArchLOONGARCH64,
-	"mips64":      specs.ArchMIPS64,
-	"mips64n32":   specs.ArchMIPS64N32,
-	"mipsel64":    specs.ArchMIPSEL64,
-	"mips3l64n32": specs.ArchMIPSEL64N32,
-	"mipsel":      specs.ArchMIPSEL,
-	"ppc":         specs.ArchPPC,
-	"ppc64":       specs.ArchPPC64,
-	"ppc64le":     specs.ArchPPC64LE,
-	"riscv64":     specs.ArchRISCV64,
-	"s390":        specs.ArchS390,
-	"s390x":       specs.ArchS390X,
-}
-
 // NativeArches lists the native arch names Env.NativeArch accepts.
-func NativeArches() []string {
-	return slices.Sorted(maps.Keys(nativeArches))
-}
+func NativeArches() []string { return syscalls.NativeArchNames() }
 
 // SeccompArch is the seccomp arch of a Docker native arch name
 // (amd64 → SCMP_ARCH_X86_64).
 func SeccompArch(native string) (specs.Arch, bool) {
-	a, ok := nativeArches[native]
-	return a, ok
+	a, ok := syscalls.NativeSCMP(native)
+	return specs.Arch(a), ok
 }
 
 // Resolve decides a Docker-format profile for env as moby's loader
@@ -82,7 +58,7 @@ func Resolve(p *seccomp.Seccomp, env Env) (*Table, error) {
 // from moby's loader in env. A nil result means no filter (a profile with
 // neither a default action nor rules).
 func ResolveOCI(p *seccomp.Seccomp, env Env) (*specs.LinuxSeccomp, error) {
-	native, ok := nativeArches[env.NativeArch]
+	native, ok := SeccompArch(env.NativeArch)
 	if !ok {
 		return nil, fmt.Errorf("unknown native arch %q (known: %s)", env.NativeArch, strings.Join(NativeArches(), ", "))
 	}
@@ -170,15 +146,11 @@ func (env Env) kernelAtLeast(min seccomp.KernelVersion) bool {
 // (x86_64, i386, aarch64).
 func ParseNativeArch(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	if _, ok := nativeArches[s]; ok {
+	if _, ok := syscalls.NativeSCMP(s); ok {
 		return s, nil
 	}
-	if a, ok := syscalls.ParseArch(s); ok {
-		for native, scmp := range nativeArches {
-			if string(scmp) == a.SCMPName() {
-				return native, nil
-			}
-		}
+	if native, ok := syscalls.NativeOf(s); ok {
+		return native, nil
 	}
 	return "", fmt.Errorf("unknown arch %q (known: %s)", s, strings.Join(NativeArches(), ", "))
 }

@@ -125,7 +125,8 @@ func TestResolveAgreesWithMobyLoader(t *testing.T) {
 			t.Fatal(err)
 		}
 		env := hostEnv(t, caps)
-		want, err := fromOCI(loaded, archName(nativeArches[env.NativeArch]))
+		native, _ := SeccompArch(env.NativeArch)
+		want, err := fromOCI(loaded, archName(native))
 		if err != nil {
 			t.Fatal(err)
 		}
