@@ -1,10 +1,13 @@
 package compiler
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -79,10 +82,13 @@ func (c *compilation) compile() *Policy {
 		p.ListenerPath, p.ListenerMetadata = base.ListenerPath, base.ListenerMetadata
 	}
 	if sc.ListenerPath != nil {
-		p.ListenerPath = sc.ListenerPath.Text
+		p.ListenerPath = c.plainText(*sc.ListenerPath, "listener path")
 	}
 	if sc.ListenerMetadata != nil {
-		p.ListenerMetadata = sc.ListenerMetadata.Text
+		p.ListenerMetadata = c.plainText(*sc.ListenerMetadata, "listener metadata")
+		if p.ListenerPath == "" {
+			c.diags.Errorf(sc.ListenerMetadata.Pos, "listener metadata without a listener path: the OCI runtime spec forbids it, and nothing would receive it")
+		}
 	}
 	n := 0
 	for _, r := range sc.Rules {
@@ -95,9 +101,22 @@ func (c *compilation) compile() *Policy {
 	for _, r := range sc.Rules {
 		entries = append(entries, c.rule(r, p)...)
 	}
-	p.Rules = c.normalize(entries, p.DefaultAction)
+	p.Rules = c.dropShadowed(c.normalize(entries, p.DefaultAction))
 	c.checkTwins(p)
 	return p
+}
+
+// plainText returns w's text when it is printable UTF-8. A control
+// character or an invalid byte in a path the runtime connects to hides what
+// the path is from whoever reads the profile, so it is an error.
+func (c *compilation) plainText(w profiles.Word, what string) string {
+	for i, r := range w.Text {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			c.diags.Errorf(w.Pos, "the %s holds %q at byte %d: write it in UTF-8 without control characters", what, string(r), i)
+			return ""
+		}
+	}
+	return w.Text
 }
 
 func startOf(f *profiles.File, sc *profiles.Seccomp) diag.Pos {
@@ -147,13 +166,23 @@ func (c *compilation) action(a profiles.Action) (Action, bool) {
 		if a.Errno != nil {
 			n, ok := ParseErrno(a.Errno.Text)
 			if !ok {
+				if strings.IndexAny(a.Errno.Text, "-0123456789") == 0 {
+					// A number, not a misspelled name: no suggestion.
+					c.diags.Errorf(a.Errno.Pos, "errno %q is not a number from 0 to %d", a.Errno.Text, uint64(math.MaxUint64))
+					return Action{}, false
+				}
 				d := c.diags.Errorf(a.Errno.Pos, "unknown errno %q", a.Errno.Text)
 				d.Suggestion = suggest.Closest(strings.ToUpper(a.Errno.Text), sortedErrnoNames())
 				return Action{}, false
 			}
-			if n == 0 {
+			switch eff := EffectiveErrno(n); {
+			case n == 0:
 				// errno 0 makes the syscall "succeed" without running it.
 				c.diags.Warnf(a.Errno.Pos, "errno 0 makes the call return success without running it; write allow if that is meant")
+			case n > 0xffff:
+				c.diags.Warnf(a.Errno.Pos, "errno %d does not fit seccomp's 16-bit return value: the runtime keeps its low 16 bits and the call gets errno %d", n, eff)
+			case n > maxErrno:
+				c.diags.Warnf(a.Errno.Pos, "errno %d is above 4095, the largest errno the kernel returns from a filter: the call gets errno 4095", n)
 			}
 			out.Errno = n
 		}
@@ -339,7 +368,7 @@ func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 	if act.Kind == ActNotify && p.ListenerPath == "" {
 		c.diags.Errorf(r.Action.Pos, "notify needs a listener: add \"listener /path/to/socket\"")
 	}
-	args, argsOK := c.conds(r)
+	argGroups, argsOK := c.conds(r)
 	incl, inclOK := c.filters(r.When)
 	excl, exclOK := c.filters(r.Unless)
 	if !ok || !argsOK || !inclOK || !exclOK {
@@ -347,13 +376,15 @@ func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 		c.names(r.Names, false)
 		return nil
 	}
-	proto := &Rule{Action: act, Args: args, Includes: incl, Excludes: excl, Comment: r.Comment}
-	cond := condKey(proto)
-	exact := act.String() + "|" + cond
 	names := c.names(r.Names, forOtherArch(incl))
-	out := make([]entry, 0, len(names))
-	for _, n := range names {
-		out = append(out, entry{name: n.Text, pos: n.Pos, rule: proto, cond: cond, exact: exact})
+	out := make([]entry, 0, len(names)*len(argGroups))
+	for _, args := range argGroups {
+		proto := &Rule{Action: act, Args: args, Includes: incl, Excludes: excl, Comment: r.Comment}
+		cond := condKey(proto)
+		exact := act.String() + "|" + cond
+		for _, n := range names {
+			out = append(out, entry{name: n.Text, pos: n.Pos, rule: proto, cond: cond, exact: exact})
+		}
 	}
 	return out
 }
@@ -502,10 +533,16 @@ var dslOps = map[string]Op{"==": OpEQ, "!=": OpNE, "<": OpLT, "<=": OpLE, ">": O
 
 var scmpOps = []string{string(OpEQ), string(OpNE), string(OpLT), string(OpLE), string(OpGT), string(OpGE), string(OpMaskedEQ)}
 
-func (c *compilation) conds(r *profiles.Rule) ([]Arg, bool) {
+// conds resolves a rule's argument conditions into the condition lists
+// the runtime installs: one list, all of which must hold. A Docker rule
+// that compares one argument twice is installed by runc as one rule per
+// comparison (either one matching is enough), so it becomes one list per
+// comparison, with a warning; in secprof's own sources it is an error.
+func (c *compilation) conds(r *profiles.Rule) ([][]Arg, bool) {
 	ok := true
 	var args []Arg
 	seen := map[uint]diag.Pos{}
+	repeated := false
 	for _, cd := range r.Conds {
 		a, good := c.cond(cd)
 		if !good {
@@ -515,7 +552,8 @@ func (c *compilation) conds(r *profiles.Rule) ([]Arg, bool) {
 		if first, dup := seen[a.Index]; dup {
 			msg := "two conditions on arg%d in one rule: runc turns them into separate rules, so either one matching is enough (OR, not AND)"
 			if c.file.Format == profiles.FormatDocker {
-				c.diags.Warnf(cd.Pos, msg, a.Index).Related = []diag.Pos{first}
+				c.diags.Warnf(cd.Pos, msg+"; compiled as one rule per condition", a.Index).Related = []diag.Pos{first}
+				repeated = true
 			} else {
 				c.diags.Errorf(cd.Pos, msg+"; write one rule per condition", a.Index).Related = []diag.Pos{first}
 				ok = false
@@ -524,7 +562,14 @@ func (c *compilation) conds(r *profiles.Rule) ([]Arg, bool) {
 		seen[a.Index] = cd.Pos
 		args = append(args, a)
 	}
-	return args, ok
+	if !repeated {
+		return [][]Arg{args}, ok
+	}
+	groups := make([][]Arg, len(args))
+	for i, a := range args {
+		groups[i] = []Arg{a}
+	}
+	return groups, ok
 }
 
 func (c *compilation) cond(cd *profiles.Cond) (Arg, bool) {
@@ -710,9 +755,16 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			switch {
 			case prev.exact == e.exact:
 				// An exact repeat adds nothing; the first one stands.
+			case c.file.Format == profiles.FormatDocker && len(e.rule.Args) > 0:
+				// libseccomp refuses a second rule with the same conditions
+				// and another action (EEXIST), and runc then fails to start
+				// the container.
+				d := c.diags.Errorf(e.pos, "%s has two rules with the same conditions: %s here, %s at %s; libseccomp refuses the second (EEXIST), so runc cannot start a container with this profile", e.name, e.rule.Action, prev.rule.Action, prev.pos)
+				d.Related = []diag.Pos{prev.pos}
 			case c.file.Format == profiles.FormatDocker:
 				// Docker accepts this, and libseccomp keeps the first
-				// rule it is given; say so rather than refuse the file.
+				// unconditional rule it is given; say so rather than refuse
+				// the file.
 				d := c.diags.Warnf(e.pos, "%s has two rules: %s here is ignored, because runc keeps the first, %s at %s", e.name, e.rule.Action, prev.rule.Action, prev.pos)
 				d.Related = []diag.Pos{prev.pos}
 			default:
@@ -746,6 +798,79 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 		out = append(out, g)
 	}
 	return out
+}
+
+// dropShadowed finds conditional rules that never decide anything: libseccomp
+// lets a rule without argument conditions decide its syscall alone, in
+// whichever order the two were added, so a conditional rule on the same
+// syscall that applies wherever the unconditional one does is dead. In
+// secprof's own sources that is an error (with "allow ptrace" in front, a
+// "kill ptrace if …" fails open); a Docker file is taken as the runtime
+// takes it, with the dead rule dropped and a warning.
+func (c *compilation) dropShadowed(rules []*Rule) []*Rule {
+	type uncond struct {
+		rule *Rule
+		pos  diag.Pos
+	}
+	byName := map[string][]uncond{}
+	for _, r := range rules {
+		if len(r.Args) == 0 {
+			for i, n := range r.Names {
+				byName[n] = append(byName[n], uncond{r, r.Pos[i]})
+			}
+		}
+	}
+	if len(byName) == 0 {
+		return rules
+	}
+	out := rules[:0]
+	for _, r := range rules {
+		if len(r.Args) > 0 {
+			r = c.withoutShadowed(r, func(name string) (*Rule, diag.Pos, bool) {
+				for _, u := range byName[name] {
+					if u.rule.Includes.IsZero() && u.rule.Excludes.IsZero() || u.rule.Includes.key() == r.Includes.key() && u.rule.Excludes.key() == r.Excludes.key() {
+						return u.rule, u.pos, true
+					}
+				}
+				return nil, diag.Pos{}, false
+			})
+		}
+		if len(r.Names) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// withoutShadowed reports each name of a conditional rule that shadow says
+// an unconditional rule decides, and returns the rule without them.
+func (c *compilation) withoutShadowed(r *Rule, shadow func(name string) (*Rule, diag.Pos, bool)) *Rule {
+	kept := &Rule{Action: r.Action, Args: r.Args, Includes: r.Includes, Excludes: r.Excludes, Comment: r.Comment}
+	for i, n := range r.Names {
+		u, upos, dead := shadow(n)
+		if !dead {
+			kept.Names = append(kept.Names, n)
+			kept.Pos = append(kept.Pos, r.Pos[i])
+			continue
+		}
+		what := fmt.Sprintf("%s %s if %s never decides anything: the rule without conditions at %s (%s) decides %s whatever its arguments", r.Action, n, argsText(r.Args), upos, u.Action, n)
+		if c.file.Format == profiles.FormatDocker {
+			c.diags.Warnf(r.Pos[i], "%s; dropped", what).Related = []diag.Pos{upos}
+			continue
+		}
+		c.diags.Errorf(r.Pos[i], "%s; remove one of the two, or give the other the opposite condition", what).Related = []diag.Pos{upos}
+		kept.Names = append(kept.Names, n)
+		kept.Pos = append(kept.Pos, r.Pos[i])
+	}
+	return kept
+}
+
+func argsText(args []Arg) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, " and ")
 }
 
 // sortNames orders a rule's names, keeping each position with its name.
