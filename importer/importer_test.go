@@ -54,11 +54,23 @@ func compileDSL(t *testing.T, name string, src []byte) *seccomp.Seccomp {
 	return &prof
 }
 
-// differences lists how the compiled import decides differently from the
-// original in env. When the original's arches depend on the host (an
-// archMap, or no arches at all: the host's own), they are compared only on
-// x86_64 hosts, since the DSL writes the arches of an x86_64 host.
-func differences(t *testing.T, orig, back *seccomp.Seccomp, env semantic.Env, hostArches bool) []semantic.Difference {
+// differences drops from ds what is expected: when the original's arches
+// depend on the host (no arches at all: the host's own), they are compared
+// only on x86_64 hosts, since the DSL writes the arches of an x86_64 host.
+func differences(ds []semantic.Difference, hostArches bool, env semantic.Env) []semantic.Difference {
+	var out []semantic.Difference
+	for _, d := range ds {
+		if d.Kind == "arches" && hostArches && env.NativeArch != "amd64" {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// resolvedDifferences lists how the compiled import decides differently
+// from the original, as moby's loader reads each, in env.
+func resolvedDifferences(t *testing.T, orig, back *seccomp.Seccomp, env semantic.Env, hostArches bool) []semantic.Difference {
 	t.Helper()
 	a, err := semantic.Resolve(orig, env)
 	if err != nil {
@@ -68,19 +80,12 @@ func differences(t *testing.T, orig, back *seccomp.Seccomp, env semantic.Env, ho
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []semantic.Difference
-	for _, d := range semantic.Diff(a, b) {
-		if d.Kind == "arches" && hostArches && env.NativeArch != "amd64" {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
+	return differences(semantic.Diff(a, b), hostArches, env)
 }
 
 func roundTrip(t *testing.T, name string, src []byte) []byte {
 	t.Helper()
-	dsl, diags := ImportJSON(name, src)
+	dsl, diags := ImportJSON(name, src, compiler.Options{})
 	if diags.HasErrors() {
 		t.Fatalf("import: %s", diags.Text())
 	}
@@ -90,7 +95,7 @@ func roundTrip(t *testing.T, name string, src []byte) []byte {
 	}
 	back := compileDSL(t, name+".sp", dsl)
 	for envName, env := range envs() {
-		if d := differences(t, &orig, back, env, len(orig.Architectures) == 0); len(d) != 0 {
+		if d := resolvedDifferences(t, &orig, back, env, len(orig.Architectures) == 0 && len(orig.ArchMap) == 0); len(d) != 0 {
 			t.Errorf("%s in %s: the imported DSL decides differently:\n%v\n%s", name, envName, d, dsl)
 		}
 	}
@@ -139,23 +144,58 @@ func TestRoundTripMobyDefault(t *testing.T) {
 	roundTrip(t, "moby-default.json", src)
 }
 
-// What the DSL cannot say is an error that names the field.
+// Import refuses what compile refuses, with compile's own message.
 func TestImportRejects(t *testing.T) {
 	tests := []struct{ name, src, want string }{
-		{"no filter", `{"syscalls": []}`, "neither defaultAction nor syscalls"},
-		{"no default", `{"syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO"}]}`, "no defaultAction"},
-		{"errnoRet on allow", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "errnoRet": 5}]}`, "errnoRet on SCMP_ACT_ALLOW"},
-		{"valueTwo on EQ", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": 1, "valueTwo": 2}]}]}`, "valueTwo 2 with SCMP_CMP_EQ"},
-		{"unknown op", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "SCMP_CMP_ODD", "value": 1}]}]}`, `op "SCMP_CMP_ODD"`},
-		{"unknown action", `{"defaultAction": "SCMP_ACT_MAYBE", "syscalls": []}`, `defaultAction "SCMP_ACT_MAYBE"`},
-		{"metadata without path", `{"defaultAction": "SCMP_ACT_ALLOW", "listenerMetadata": "m", "syscalls": []}`, "listenerMetadata without listenerPath"},
+		{"no filter", `{"syscalls": []}`, "no default action"},
+		{"no default", `{"syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO"}]}`, "no default action"},
+		{"unknown op", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "SCMP_CMP_ODD", "value": 1}]}]}`, `unknown comparison "SCMP_CMP_ODD"`},
+		{"unknown action", `{"defaultAction": "SCMP_ACT_MAYBE", "syscalls": []}`, `unknown action "SCMP_ACT_MAYBE"`},
+		{"metadata without path", `{"defaultAction": "SCMP_ACT_ALLOW", "listenerMetadata": "m", "syscalls": []}`, "listener metadata without a listener path"},
+		{"empty flag", `{"defaultAction": "SCMP_ACT_ALLOW", "flags": [""], "syscalls": []}`, `unknown seccomp flag ""`},
+		{"a rule libseccomp refuses", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+				{"names": ["personality"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": 9001}]},
+				{"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": 100}, {"index": 0, "op": "SCMP_CMP_EQ", "value": 9001}]}]}`,
+			"personality has two rules with the same conditions: allow here, log at p.json:2:"},
 		{"not Docker's format", "default allow\ndeny chmod\n", "not a Docker-format seccomp profile"},
 	}
 	for _, tt := range tests {
-		out, diags := ImportJSON("p.json", []byte(tt.src))
+		out, diags := ImportJSON("p.json", []byte(tt.src), compiler.Options{})
 		if out != nil || !diags.HasErrors() || !strings.Contains(diags.Text(), tt.want) {
 			t.Errorf("%s: got output %v and diagnostics %q; want an error containing %q", tt.name, out != nil, diags.Text(), tt.want)
 		}
+	}
+}
+
+// What Docker accepts and the runtime reads in its own way is imported as
+// the runtime reads it, with a warning that says how; the output compiles
+// and decides as the input (checkImportProperty).
+func TestImportAsTheRuntimeReads(t *testing.T) {
+	tests := []struct{ name, src, warning, dsl string }{
+		{"errnoRet on allow",
+			`{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "errnoRet": 5}]}`,
+			"errno 5 is ignored by allow", "\nallow read\n"},
+		{"valueTwo on EQ",
+			`{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": 1, "valueTwo": 2}]}]}`,
+			"valueTwo is used only by SCMP_CMP_MASKED_EQ", "\ndeny personality if arg0 == 1\n"},
+		{"errnoRet above 4095",
+			`{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "errnoRet": 12345}]}`,
+			"errno 12345 is above 4095", "\nerrno 12345 chmod\n"},
+		{"conditional rule behind an unconditional one",
+			`{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["ptrace"], "action": "SCMP_ACT_ALLOW"}, {"names": ["ptrace"], "action": "SCMP_ACT_KILL_PROCESS", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": 16}]}]}`,
+			"kill-process ptrace if arg0 == 0x10 never decides anything: the rule without conditions at p.json:1:100 (allow) decides ptrace whatever its arguments; dropped", "\nallow ptrace\n"},
+		{"two conditions on one argument",
+			`{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": 100}, {"index": 0, "op": "SCMP_CMP_EQ", "value": 9001}]}]}`,
+			"compiled as one rule per condition", "\nallow personality if arg0 == 100\nallow personality if arg0 == 0x2329\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, diags := ImportJSON("p.json", []byte(tt.src), compiler.Options{})
+			if out == nil || !strings.Contains(diags.Text(), tt.warning) || !strings.Contains(string(out), tt.dsl) {
+				t.Fatalf("got diagnostics %q and output:\n%s\nwant a warning containing %q and %q in the output", diags.Text(), out, tt.warning, tt.dsl)
+			}
+			checkImportProperty(t, "p.json", []byte(tt.src))
+		})
 	}
 }
 
@@ -166,7 +206,7 @@ func TestImportKeepsArchMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, diags := ImportJSON("default.json", src)
+	out, diags := ImportJSON("default.json", src, compiler.Options{})
 	if diags.HasErrors() || !strings.Contains(string(out), "arch x86_64: x86 x32\n") || !strings.Contains(string(out), "arch aarch64: arm\n") || !strings.Contains(string(out), "arch riscv64:\n") {
 		t.Errorf("diagnostics %q, output:\n%s", diags.Text(), out)
 	}

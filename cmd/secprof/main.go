@@ -121,7 +121,7 @@ func (c *importCmd) Run(g *globals, stdout io.Writer) error {
 	if err != nil {
 		return pipeline.Usagef("%v", err)
 	}
-	out, diags := importer.ImportJSON(c.File, src)
+	out, diags := importer.ImportJSON(c.File, src, hostOptions())
 	report(g, diags)
 	if err := diags.Err(); err != nil {
 		return err

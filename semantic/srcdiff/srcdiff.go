@@ -117,19 +117,14 @@ func Sources(nameA string, srcA []byte, nameB string, srcB []byte, opts Options)
 	}, diags, nil
 }
 
-// load reads one source as Docker would receive it.
+// load compiles one source, whatever its format, and returns it as Docker
+// would receive it. A Docker JSON file goes through the same front end and
+// compiler as in compile and import, so the three commands accept the same
+// files and read them the same way.
 func load(name string, src []byte, opts Options) (*seccomp.Seccomp, diag.List) {
 	f, diags := profiles.Parse(name, src)
 	if diags.HasErrors() {
 		return nil, diags
-	}
-	if f.Format == profiles.FormatDocker {
-		var p seccomp.Seccomp
-		if err := json.Unmarshal(src, &p); err != nil {
-			diags.Errorf(diag.Pos{File: name}, "Docker rejects this profile: %v", err)
-			return nil, diags
-		}
-		return &p, diags
 	}
 	p, cd := compiler.Compile(f, opts.Compile)
 	diags.Add(cd...)

@@ -1,6 +1,4 @@
 # Imported from old-format-deny-list.json by secprof import.
 default allow
 arch x86_64
-deny chmod
-deny chown
-deny chown32
+deny chmod chown chown32
