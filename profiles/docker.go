@@ -81,6 +81,12 @@ func parseDocker(name string, src []byte, tree *jsonNode) (*File, diag.List) {
 	}
 	if n := tree.get("syscalls"); n != nil {
 		for _, it := range n.items {
+			if it.kind == jsonNull {
+				// moby's loader reads each entry through a pointer and
+				// crashes on a nil one, so every container fails to start.
+				diags.Errorf(it.pos, "a null entry in syscalls: Docker's loader crashes on it, and every container started with this profile fails; remove it")
+				continue
+			}
 			if r := dockerRule(&diags, it); r != nil {
 				sc.Rules = append(sc.Rules, r)
 			}
