@@ -72,3 +72,17 @@ func Parse(s string) ([]string, error) {
 	slices.Sort(out)
 	return slices.Compact(out), nil
 }
+
+// Describe names a capability set the way Parse reads it back: the name of
+// a known set, or the list.
+func Describe(caps []string) string {
+	switch {
+	case len(caps) == 0:
+		return "none"
+	case slices.Equal(caps, dockerDefault()):
+		return "docker-default"
+	case slices.Equal(caps, all()):
+		return "all"
+	}
+	return strings.Join(caps, ",")
+}

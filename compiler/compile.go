@@ -16,6 +16,7 @@ import (
 	"github.com/secprof/secprof/internal/suggest"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/syscalls"
+	"github.com/secprof/secprof/target"
 )
 
 // Options tune a compilation.
@@ -675,7 +676,7 @@ func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
 				ok = false
 				continue
 			}
-			k, good := parseKernel(f.Args[0].Text)
+			k, good := target.ParseVersion(f.Args[0].Text)
 			if !good {
 				c.diags.Errorf(f.Args[0].Pos, "bad kernel version %q; expected MAJOR.MINOR such as 5.8", f.Args[0].Text)
 				ok = false
@@ -693,19 +694,6 @@ func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
 		}
 	}
 	return out, ok
-}
-
-func parseKernel(s string) (KernelVersion, bool) {
-	major, minor, found := strings.Cut(s, ".")
-	if !found {
-		return KernelVersion{}, false
-	}
-	a, err1 := strconv.ParseUint(major, 10, 8)
-	b, err2 := strconv.ParseUint(minor, 10, 8)
-	if err1 != nil || err2 != nil || (a == 0 && b == 0) {
-		return KernelVersion{}, false
-	}
-	return KernelVersion{Major: a, Minor: b}, true
 }
 
 func appendUnique(list []string, s string) []string {

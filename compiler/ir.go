@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/target"
 )
 
 // ActionKind is a seccomp action, named as in the DSL.
@@ -75,18 +76,13 @@ func (a Arg) String() string {
 
 var opSymbols = map[Op]string{OpEQ: "==", OpNE: "!=", OpLT: "<", OpLE: "<=", OpGT: ">", OpGE: ">="}
 
-// KernelVersion is a minimum kernel, major.minor.
-type KernelVersion struct{ Major, Minor uint64 }
-
-func (k KernelVersion) String() string { return fmt.Sprintf("%d.%d", k.Major, k.Minor) }
-
 // Filter is Docker's includes/excludes: capabilities (all required), native
 // arches (any of, as Docker names them: amd64, x86, x32, arm64…) and a
 // minimum kernel.
 type Filter struct {
 	Caps      []string
 	Arches    []string
-	MinKernel *KernelVersion
+	MinKernel *target.Kernel
 }
 
 // IsZero reports whether the filter says nothing.

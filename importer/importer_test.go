@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
@@ -20,11 +22,11 @@ import (
 
 // envs are the environments a round trip must hold in: Docker's default
 // capabilities, none and all, on an x86_64 host and on an x86 host.
-func envs() map[string]semantic.Env {
-	m := map[string]semantic.Env{}
+func envs() map[string]target.Env {
+	m := map[string]target.Env{}
 	for _, native := range []string{"amd64", "x86"} {
 		for name, caps := range map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()} {
-			m[native+"/"+name] = semantic.Env{Caps: caps, NativeArch: native}
+			m[native+"/"+name] = target.Env{Caps: caps, NativeArch: native}
 		}
 	}
 	return m
@@ -57,7 +59,7 @@ func compileDSL(t *testing.T, name string, src []byte) *seccomp.Seccomp {
 // differences drops from ds what is expected: when the original's arches
 // depend on the host (no arches at all: the host's own), they are compared
 // only on x86_64 hosts, since the DSL writes the arches of an x86_64 host.
-func differences(ds []semantic.Difference, hostArches bool, env semantic.Env) []semantic.Difference {
+func differences(ds []semantic.Difference, hostArches bool, env target.Env) []semantic.Difference {
 	var out []semantic.Difference
 	for _, d := range ds {
 		if d.Kind == "arches" && hostArches && env.NativeArch != "amd64" {
@@ -70,7 +72,7 @@ func differences(ds []semantic.Difference, hostArches bool, env semantic.Env) []
 
 // resolvedDifferences lists how the compiled import decides differently
 // from the original, as moby's loader reads each, in env.
-func resolvedDifferences(t *testing.T, orig, back *seccomp.Seccomp, env semantic.Env, hostArches bool) []semantic.Difference {
+func resolvedDifferences(t *testing.T, orig, back *seccomp.Seccomp, env target.Env, hostArches bool) []semantic.Difference {
 	t.Helper()
 	a, err := semantic.Resolve(orig, env)
 	if err != nil {

@@ -7,18 +7,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/internal/testenv"
-	"github.com/secprof/secprof/semantic"
 	"github.com/secprof/secprof/semantic/srcdiff"
 )
 
 func diffFiles(t *testing.T, a, b string) *srcdiff.Report {
 	t.Helper()
-	rep, diags, err := srcdiff.Files(a, b, srcdiff.Options{Env: semantic.Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64"}})
+	rep, diags, err := srcdiff.Files(a, b, srcdiff.Options{Env: target.Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64"}})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, diags.Text())
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/pipeline"
 	"github.com/secprof/secprof/syscalls/hostlib"
+	"github.com/secprof/secprof/target"
 )
 
 // The compile benchmarks and moby's loader are measured on the same input,
@@ -40,7 +41,7 @@ func cliOptions() compiler.Options {
 
 // benchCompile measures parse, resolve and Docker JSON rendering of src.
 func benchCompile(b *testing.B, name string, src []byte, opts compiler.Options) {
-	env := compiler.HostEnv()
+	env := target.ThisHost()
 	// One untimed run proves the source compiles, so the loop measures
 	// success and not an early error return.
 	u, diags, err := pipeline.LoadSource(name, src, opts)

@@ -1,18 +1,15 @@
 package pipeline
 
 import (
-	"github.com/secprof/secprof/capabilities"
-	"github.com/secprof/secprof/compiler"
+	"github.com/secprof/secprof/target"
 )
 
-// ParseEnv reads a --caps value (docker-default, all, none, or a
-// comma-separated list) into the environment of a container on this host.
-func ParseEnv(caps string) (compiler.Env, error) {
-	env := compiler.HostEnv()
-	list, err := capabilities.Parse(caps)
+// ParseTarget reads the --arch, --kernel and --caps flags that compile,
+// test and diff share.
+func ParseTarget(arch, kernel, caps string) (target.Env, error) {
+	env, err := target.Parse(arch, kernel, caps)
 	if err != nil {
-		return env, Usagef("--caps: %v", err)
+		return env, Usagef("%v", err)
 	}
-	env.Caps = list
 	return env, nil
 }

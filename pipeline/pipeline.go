@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/secprof/secprof/apparmor"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
@@ -95,7 +97,7 @@ var extensions = map[string]string{"docker": ".json", "oci": ".oci.json", "bpf":
 // conditional rules for the formats that cannot carry them (oci, bpf).
 // Diagnostics from the backend (names the host's libseccomp skips) come
 // back with the data.
-func Render(u *Unit, format string, env compiler.Env) ([]byte, diag.List, error) {
+func Render(u *Unit, format string, env target.Env) ([]byte, diag.List, error) {
 	if format == "apparmor" {
 		if u.AppArmor == nil {
 			return nil, nil, missing(u, "an apparmor block", format)
@@ -126,7 +128,7 @@ func Render(u *Unit, format string, env compiler.Env) ([]byte, diag.List, error)
 // BuildBPF compiles a unit's policy with libseccomp. A filter over the
 // kernel's instruction limit is an error in the profile (exit 1), named by
 // arch and size.
-func BuildBPF(u *Unit, env compiler.Env) (*bpf.Program, diag.List, error) {
+func BuildBPF(u *Unit, env target.Env) (*bpf.Program, diag.List, error) {
 	prog, all, err := bpf.Build(u.Policy, env)
 	// Warnings about a base's rules (Docker's default names calls this
 	// host's libseccomp may not know) belong to the base, not to the user.
@@ -228,7 +230,7 @@ type CompileRequest struct {
 	Files   []string
 	Formats []string
 	Output  string
-	Env     compiler.Env
+	Env     target.Env
 	Options compiler.Options
 	// Stats, when set, receives each filter's BPF instruction counts.
 	Stats io.Writer

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/tools/txtar"
@@ -24,7 +26,7 @@ const profilesDir = "../testdata/profiles"
 
 // goldenEnv fixes the environment OCI output is resolved in, so golden
 // files do not depend on the kernel of the machine that runs the tests.
-var goldenEnv = compiler.Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64", Kernel: compiler.KernelVersion{Major: 6, Minor: 1}}
+var goldenEnv = target.Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64", Kernel: target.Kernel{Major: 6, Minor: 1}}
 
 func sources(t *testing.T) []string {
 	t.Helper()

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/compiler/oci"
@@ -17,7 +19,7 @@ import (
 type TestRequest struct {
 	Files   []string
 	Engine  string // auto, runc, crun, docker, or none to skip run lines
-	Env     compiler.Env
+	Env     target.Env
 	Options compiler.Options
 }
 

@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
@@ -44,7 +46,7 @@ func TestDockerDefaultSourceEqualsMoby(t *testing.T) {
 	capSets := map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()}
 	for _, native := range []string{"amd64", "x86", "arm64", "s390x", "riscv64"} {
 		for capsName, caps := range capSets {
-			env := semantic.Env{Caps: caps, NativeArch: native}
+			env := target.Env{Caps: caps, NativeArch: native}
 			want, err := semantic.Resolve(seccomp.DefaultProfile(), env)
 			if err != nil {
 				t.Fatal(err)

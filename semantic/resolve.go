@@ -9,31 +9,9 @@ import (
 	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/syscalls"
+	"github.com/secprof/secprof/target"
 )
-
-// Env is the environment Docker's includes/excludes are decided in: the
-// container's capabilities, the host's native arch and its kernel.
-type Env struct {
-	// Caps is the container's bounding set, CAP_* names.
-	Caps []string
-	// NativeArch is the host's arch as Docker names it (amd64, x86, arm64,
-	// s390x…): the name includes.arches and excludes.arches are matched with.
-	NativeArch string
-	// Kernel is the host's kernel; the zero value stands for a kernel newer
-	// than every minKernel, so that all kernel-gated rules apply.
-	Kernel seccomp.KernelVersion
-}
-
-// DefaultEnv is Docker's default capability set on an amd64 host with a
-// current kernel: the environment a profile is usually written for.
-func DefaultEnv() Env {
-	return Env{Caps: capabilities.DockerDefault(), NativeArch: "amd64"}
-}
-
-// NativeArches lists the native arch names Env.NativeArch accepts.
-func NativeArches() []string { return syscalls.NativeArchNames() }
 
 // SeccompArch is the seccomp arch of a Docker native arch name
 // (amd64 → SCMP_ARCH_X86_64).
@@ -45,7 +23,7 @@ func SeccompArch(native string) (specs.Arch, bool) {
 // Resolve decides a Docker-format profile for env as moby's loader
 // (setupSeccomp) decides it for the host it runs on, and returns its Table.
 // It does not modify p.
-func Resolve(p *seccomp.Seccomp, env Env) (*Table, error) {
+func Resolve(p *seccomp.Seccomp, env target.Env) (*Table, error) {
 	oci, err := ResolveOCI(p, env)
 	if err != nil {
 		return nil, err
@@ -57,10 +35,10 @@ func Resolve(p *seccomp.Seccomp, env Env) (*Table, error) {
 // ResolveOCI is Resolve's first half: the OCI profile runc would receive
 // from moby's loader in env. A nil result means no filter (a profile with
 // neither a default action nor rules).
-func ResolveOCI(p *seccomp.Seccomp, env Env) (*specs.LinuxSeccomp, error) {
+func ResolveOCI(p *seccomp.Seccomp, env target.Env) (*specs.LinuxSeccomp, error) {
 	native, ok := SeccompArch(env.NativeArch)
 	if !ok {
-		return nil, fmt.Errorf("unknown native arch %q (known: %s)", env.NativeArch, strings.Join(NativeArches(), ", "))
+		return nil, fmt.Errorf("unknown native arch %q (known: %s)", env.NativeArch, strings.Join(syscalls.NativeArchNames(), ", "))
 	}
 	if p == nil || (p.DefaultAction == "" && len(p.Syscalls) == 0) {
 		return nil, nil
@@ -92,10 +70,10 @@ func ResolveOCI(p *seccomp.Seccomp, env Env) (*specs.LinuxSeccomp, error) {
 			}
 			s.Names = []string{call.Name}
 		}
-		if call.Excludes != nil && env.matchesAny(call.Excludes) {
+		if call.Excludes != nil && matchesAny(env, call.Excludes) {
 			continue
 		}
-		if call.Includes != nil && !env.matchesAll(call.Includes) {
+		if call.Includes != nil && !matchesAll(env, call.Includes) {
 			continue
 		}
 		out.Syscalls = append(out.Syscalls, s)
@@ -106,7 +84,7 @@ func ResolveOCI(p *seccomp.Seccomp, env Env) (*specs.LinuxSeccomp, error) {
 // matchesAny is moby's excludes test: the rule is dropped when the native
 // arch is listed, when any listed capability is held, or when the kernel is
 // at least minKernel.
-func (env Env) matchesAny(f *seccomp.Filter) bool {
+func matchesAny(env target.Env, f *seccomp.Filter) bool {
 	if slices.Contains(f.Arches, env.NativeArch) {
 		return true
 	}
@@ -115,13 +93,13 @@ func (env Env) matchesAny(f *seccomp.Filter) bool {
 			return true
 		}
 	}
-	return f.MinKernel != nil && env.kernelAtLeast(*f.MinKernel)
+	return f.MinKernel != nil && kernelAtLeast(env, *f.MinKernel)
 }
 
 // matchesAll is moby's includes test: the rule is kept only when the native
 // arch is listed (if any are), every listed capability is held, and the
 // kernel is at least minKernel.
-func (env Env) matchesAll(f *seccomp.Filter) bool {
+func matchesAll(env target.Env, f *seccomp.Filter) bool {
 	if len(f.Arches) > 0 && !slices.Contains(f.Arches, env.NativeArch) {
 		return false
 	}
@@ -130,27 +108,11 @@ func (env Env) matchesAll(f *seccomp.Filter) bool {
 			return false
 		}
 	}
-	return f.MinKernel == nil || env.kernelAtLeast(*f.MinKernel)
+	return f.MinKernel == nil || kernelAtLeast(env, *f.MinKernel)
 }
 
-func (env Env) kernelAtLeast(min seccomp.KernelVersion) bool {
-	k := env.Kernel
-	if k.Kernel == 0 && k.Major == 0 {
-		return true
-	}
-	return k.Kernel > min.Kernel || (k.Kernel == min.Kernel && k.Major >= min.Major)
-}
-
-// ParseNativeArch reads the --arch argument of secprof diff: a native arch
-// as Docker names it (amd64, x86, arm64…) or as libseccomp and uname do
-// (x86_64, i386, aarch64).
-func ParseNativeArch(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if _, ok := syscalls.NativeSCMP(s); ok {
-		return s, nil
-	}
-	if native, ok := syscalls.NativeOf(s); ok {
-		return native, nil
-	}
-	return "", fmt.Errorf("unknown arch %q (known: %s)", s, strings.Join(NativeArches(), ", "))
+// kernelAtLeast is moby's kernel test; the target's Latest kernel is newer
+// than every minKernel.
+func kernelAtLeast(env target.Env, min seccomp.KernelVersion) bool {
+	return env.Kernel.AtLeast(target.Kernel{Major: min.Kernel, Minor: min.Major})
 }

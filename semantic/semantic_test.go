@@ -2,11 +2,9 @@ package semantic
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/internal/golden"
+	"github.com/secprof/secprof/target"
 )
 
 // specWithCaps is the part of an OCI spec moby's loader reads.
@@ -25,21 +24,13 @@ func specWithCaps(caps []string) *specs.Spec {
 }
 
 // hostEnv is the environment moby's loader sees on this machine.
-func hostEnv(t *testing.T, caps []string) Env {
+func hostEnv(t *testing.T, caps []string) target.Env {
 	t.Helper()
-	native := map[string]string{"amd64": "amd64", "386": "x86", "arm64": "arm64", "arm": "arm", "s390x": "s390x", "ppc64le": "ppc64le", "riscv64": "riscv64"}[runtime.GOARCH]
-	if native == "" {
-		t.Skipf("no Docker arch name known for GOARCH %s", runtime.GOARCH)
-	}
-	var uts unix.Utsname
-	if err := unix.Uname(&uts); err != nil {
+	k, err := target.HostKernel()
+	if err != nil {
 		t.Fatal(err)
 	}
-	var k seccomp.KernelVersion
-	if _, err := fmt.Sscanf(unix.ByteSliceToString(uts.Release[:]), "%d.%d", &k.Kernel, &k.Major); err != nil {
-		t.Fatal(err)
-	}
-	return Env{Caps: caps, NativeArch: native, Kernel: k}
+	return target.Env{Caps: caps, NativeArch: target.HostArch(), Kernel: k}
 }
 
 // mobyModuleFile is a file of moby's seccomp module as the build uses it.
@@ -70,7 +61,7 @@ func mustTable(t *testing.T, s *specs.LinuxSeccomp) *Table {
 	return tab
 }
 
-func mustResolve(t *testing.T, p *seccomp.Seccomp, env Env) *Table {
+func mustResolve(t *testing.T, p *seccomp.Seccomp, env target.Env) *Table {
 	t.Helper()
 	tab, err := Resolve(p, env)
 	if err != nil {
@@ -141,21 +132,21 @@ func TestResolveAgreesWithMobyLoader(t *testing.T) {
 func TestResolveEnvironment(t *testing.T) {
 	p := seccomp.DefaultProfile()
 	tests := []struct {
-		env     Env
+		env     target.Env
 		syscall string
 		want    string
 	}{
-		{Env{NativeArch: "amd64"}, "mount", "errno EPERM"},
-		{Env{NativeArch: "amd64", Caps: []string{"CAP_SYS_ADMIN"}}, "mount", "allow"},
-		{Env{NativeArch: "amd64"}, "clone3", "errno ENOSYS"},
-		{Env{NativeArch: "amd64", Caps: []string{"CAP_SYS_ADMIN"}}, "clone3", "allow"},
-		{Env{NativeArch: "amd64"}, "arch_prctl", "allow"},
-		{Env{NativeArch: "x86"}, "arch_prctl", "errno EPERM"},
-		{Env{NativeArch: "arm64"}, "set_tls", "allow"},
-		{Env{NativeArch: "amd64"}, "set_tls", "errno EPERM"},
-		{Env{NativeArch: "amd64", Kernel: seccomp.KernelVersion{Kernel: 4, Major: 7}}, "ptrace", "errno EPERM"},
-		{Env{NativeArch: "amd64", Kernel: seccomp.KernelVersion{Kernel: 4, Major: 8}}, "ptrace", "allow"},
-		{Env{NativeArch: "amd64", Kernel: seccomp.KernelVersion{Kernel: 3, Major: 10}, Caps: []string{"CAP_SYS_PTRACE"}}, "ptrace", "allow"},
+		{target.Env{NativeArch: "amd64"}, "mount", "errno EPERM"},
+		{target.Env{NativeArch: "amd64", Caps: []string{"CAP_SYS_ADMIN"}}, "mount", "allow"},
+		{target.Env{NativeArch: "amd64"}, "clone3", "errno ENOSYS"},
+		{target.Env{NativeArch: "amd64", Caps: []string{"CAP_SYS_ADMIN"}}, "clone3", "allow"},
+		{target.Env{NativeArch: "amd64"}, "arch_prctl", "allow"},
+		{target.Env{NativeArch: "x86"}, "arch_prctl", "errno EPERM"},
+		{target.Env{NativeArch: "arm64"}, "set_tls", "allow"},
+		{target.Env{NativeArch: "amd64"}, "set_tls", "errno EPERM"},
+		{target.Env{NativeArch: "amd64", Kernel: target.Kernel{Major: 4, Minor: 7}}, "ptrace", "errno EPERM"},
+		{target.Env{NativeArch: "amd64", Kernel: target.Kernel{Major: 4, Minor: 8}}, "ptrace", "allow"},
+		{target.Env{NativeArch: "amd64", Kernel: target.Kernel{Major: 3, Minor: 10}, Caps: []string{"CAP_SYS_PTRACE"}}, "ptrace", "allow"},
 	}
 	for _, tt := range tests {
 		tab := mustResolve(t, p, tt.env)
@@ -163,7 +154,7 @@ func TestResolveEnvironment(t *testing.T) {
 			t.Errorf("%+v: %s is %q, want %q", tt.env, tt.syscall, got, tt.want)
 		}
 	}
-	amd := mustResolve(t, p, Env{NativeArch: "amd64"})
+	amd := mustResolve(t, p, target.Env{NativeArch: "amd64"})
 	if got := strings.Join(amd.Arches, " "); got != "x32 x86 x86_64" {
 		t.Errorf("amd64 arches = %q", got)
 	}
@@ -173,11 +164,11 @@ func TestResolveEnvironment(t *testing.T) {
 	if got := amd.Decide("clone", []Cond{nsMask}).String(); got != "allow" {
 		t.Errorf("amd64 clone if %s = %s, want allow", nsMask, got)
 	}
-	s390 := mustResolve(t, p, Env{NativeArch: "s390x"})
+	s390 := mustResolve(t, p, target.Env{NativeArch: "s390x"})
 	if got := s390.Decide("clone", []Cond{nsMask}).String(); got != "errno EPERM" {
 		t.Errorf("s390x clone if %s = %s, want errno EPERM", nsMask, got)
 	}
-	if _, err := Resolve(p, Env{NativeArch: "vax"}); err == nil {
+	if _, err := Resolve(p, target.Env{NativeArch: "vax"}); err == nil {
 		t.Error("Resolve accepted native arch vax")
 	}
 }
@@ -187,7 +178,7 @@ func TestDiffChmodRemoved(t *testing.T) {
 	orig := seccomp.DefaultProfile()
 	mod := seccomp.DefaultProfile()
 	mod.Syscalls[0].Names = slices.DeleteFunc(mod.Syscalls[0].Names, func(n string) bool { return n == "chmod" })
-	env := DefaultEnv()
+	env := target.Default()
 	d := Diff(mustResolve(t, orig, env), mustResolve(t, mod, env))
 	if len(d) != 1 {
 		t.Fatalf("got %d differences, want 1: %v", len(d), d)
@@ -213,7 +204,7 @@ func TestDiffIgnoresOrderAndGrouping(t *testing.T) {
 	split = append(split, split[:10]...) // duplicates
 	regrouped.Syscalls = split
 	for name, caps := range capSets() {
-		env := Env{Caps: caps, NativeArch: "amd64"}
+		env := target.Env{Caps: caps, NativeArch: "amd64"}
 		if d := Diff(mustResolve(t, orig, env), mustResolve(t, regrouped, env)); len(d) != 0 {
 			t.Errorf("caps %s: regrouped profile differs: %v", name, d)
 		}
@@ -364,7 +355,7 @@ func TestCapSets(t *testing.T) {
 // today (default allow, deny chmod and chown).
 func TestDiffListingGolden(t *testing.T) {
 	seed := decode(t, `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"name":"chmod","action":"SCMP_ACT_ERRNO"},{"name":"chown","action":"SCMP_ACT_ERRNO"}]}`)
-	env := DefaultEnv()
+	env := target.Default()
 	d := Diff(mustResolve(t, seccomp.DefaultProfile(), env), mustResolve(t, seed, env))
 	var b strings.Builder
 	for _, x := range d {
@@ -403,16 +394,5 @@ func TestDiffPerArch(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
-	}
-}
-
-func TestParseNativeArch(t *testing.T) {
-	for in, want := range map[string]string{"amd64": "amd64", "x86_64": "amd64", "i386": "x86", "x86": "x86", "aarch64": "arm64", "s390x": "s390x"} {
-		if got, err := ParseNativeArch(in); err != nil || got != want {
-			t.Errorf("ParseNativeArch(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	if _, err := ParseNativeArch("vax"); err == nil {
-		t.Error("ParseNativeArch accepted vax")
 	}
 }

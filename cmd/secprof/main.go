@@ -14,17 +14,17 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
 
 	"github.com/secprof/secprof/apparmor"
-	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/importer"
 	"github.com/secprof/secprof/pipeline"
-	"github.com/secprof/secprof/semantic"
 	"github.com/secprof/secprof/semantic/srcdiff"
 	"github.com/secprof/secprof/syscalls/hostlib"
 	"github.com/secprof/secprof/verify/kernel"
@@ -52,12 +52,22 @@ type compileCmd struct {
 	Files  []string `arg:"" name:"file" help:"Profile sources: .sp DSL, secprof JSON, or Docker seccomp JSON." predictor:"file"`
 	Output string   `short:"o" help:"Write here instead of stdout: a file, or a directory (several sources or formats write NAME.json, NAME.oci.json… in it). Written atomically, and not at all on any error." default:"-" placeholder:"PATH"`
 	Format []string `short:"f" help:"Output formats, comma-separated: ${formats}." default:"docker" placeholder:"FORMAT"`
-	Caps   string   `help:"Capabilities a container runs with, for formats that cannot carry Docker's conditional rules (oci, bpf): docker-default, all, none, or a comma-separated list." default:"docker-default"`
-	Stats  bool     `help:"Print each filter's BPF instruction count per arch (built with libseccomp) to stderr."`
+	Stats  bool     `help:"Print the target and each filter's BPF instruction count per arch (built with libseccomp) to stderr."`
+	targetFlags
 }
 
+// targetFlags are the target a profile is decided for, the same flags with
+// the same defaults in compile, test and diff.
+type targetFlags struct {
+	Arch   string `help:"The host's arch as Docker names it (amd64, arm64, …) or host: decides Docker's arch-conditional rules and archMap." default:"${default_arch}"`
+	Kernel string `help:"The host's kernel, MAJOR.MINOR, latest (newer than every minKernel) or host: decides Docker's kernel-conditional rules." default:"${default_kernel}"`
+	Caps   string `help:"The container's capabilities: docker-default, all, none, or a comma-separated list." default:"${default_caps}"`
+}
+
+func (t targetFlags) env() (target.Env, error) { return pipeline.ParseTarget(t.Arch, t.Kernel, t.Caps) }
+
 func (c *compileCmd) Run(g *globals, stdout io.Writer) error {
-	env, err := pipeline.ParseEnv(c.Caps)
+	env, err := c.env()
 	if err != nil {
 		return err
 	}
@@ -88,11 +98,11 @@ func hostOptions() compiler.Options {
 type testCmd struct {
 	Files  []string `arg:"" name:"file" help:"Profile sources with a test block." predictor:"file"`
 	Engine string   `help:"Where run lines execute: auto (runc, else Docker), runc, crun, docker, or none to skip them." default:"auto" enum:"auto,runc,crun,docker,none"`
-	Caps   string   `help:"Capabilities the test container and kernel check run with: docker-default, all, none, or a list." default:"docker-default"`
+	targetFlags
 }
 
 func (c *testCmd) Run(ctx context.Context, g *globals, stdout io.Writer) error {
-	env, err := pipeline.ParseEnv(c.Caps)
+	env, err := c.env()
 	if err != nil {
 		return err
 	}
@@ -130,22 +140,17 @@ func (c *importCmd) Run(g *globals, stdout io.Writer) error {
 }
 
 type diffCmd struct {
-	A    string `arg:"" help:"First profile: DSL, secprof JSON or Docker JSON." predictor:"file"`
-	B    string `arg:"" help:"Second profile." predictor:"file"`
-	Caps string `help:"Capabilities the container runs with: docker-default, all, none, or a comma-separated list." default:"docker-default"`
-	Arch string `help:"The host's arch as Docker names it (amd64, arm64, …); decides Docker's arch-conditional rules." default:"amd64"`
+	A string `arg:"" help:"First profile: DSL, secprof JSON or Docker JSON." predictor:"file"`
+	B string `arg:"" help:"Second profile." predictor:"file"`
+	targetFlags
 }
 
 func (c *diffCmd) Run(g *globals, stdout io.Writer) error {
-	caps, err := capabilities.Parse(c.Caps)
+	env, err := c.env()
 	if err != nil {
-		return pipeline.Usagef("--caps: %v", err)
+		return err
 	}
-	arch, err := semantic.ParseNativeArch(c.Arch)
-	if err != nil {
-		return pipeline.Usagef("--arch: %v", err)
-	}
-	rep, diags, err := srcdiff.Files(c.A, c.B, srcdiff.Options{Env: semantic.Env{Caps: caps, NativeArch: arch}})
+	rep, diags, err := srcdiff.Files(c.A, c.B, srcdiff.Options{Env: env})
 	report(g, diags)
 	if err != nil {
 		return err
@@ -242,7 +247,12 @@ func main() {
 		kong.Name("secprof"),
 		kong.Description("Compile, check and prove seccomp and AppArmor profiles."),
 		kong.UsageOnError(),
-		kong.Vars{"formats": strings.Join(pipeline.Formats, ", ")},
+		kong.Vars{
+			"formats":        strings.Join(pipeline.Formats, ", "),
+			"default_arch":   target.DefaultArch,
+			"default_kernel": target.DefaultKernel,
+			"default_caps":   target.DefaultCaps,
+		},
 		kong.BindTo(io.Writer(os.Stdout), (*io.Writer)(nil)),
 		kong.BindTo(sigctx, (*context.Context)(nil)),
 		kong.Exit(func(code int) {

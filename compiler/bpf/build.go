@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/secprof/secprof/target"
+
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
@@ -103,7 +105,7 @@ type call struct {
 // action. When a program is longer than the kernel accepts, Build returns
 // the Program (so its sizes can still be shown) together with a *LimitError
 // per offending arch; any other error leaves the Program nil.
-func Build(p *compiler.Policy, env compiler.Env) (*Program, diag.List, error) {
+func Build(p *compiler.Policy, env target.Env) (*Program, diag.List, error) {
 	p = p.Resolve(env)
 	defAct, err := scmpAction(p.DefaultAction)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	libseccomp "github.com/seccomp/libseccomp-golang"
@@ -116,12 +118,12 @@ func dockerFilter(f *seccomp.Filter) compiler.Filter {
 	}
 	out := compiler.Filter{Caps: f.Caps, Arches: f.Arches}
 	if f.MinKernel != nil {
-		out.MinKernel = &compiler.KernelVersion{Major: f.MinKernel.Kernel, Minor: f.MinKernel.Major}
+		out.MinKernel = &target.Kernel{Major: f.MinKernel.Kernel, Minor: f.MinKernel.Major}
 	}
 	return out
 }
 
-func hostEnv(testing.TB) compiler.Env { return compiler.HostEnv() }
+func hostEnv(testing.TB) target.Env { return target.ThisHost() }
 
 func mustBuild(t testing.TB, p *compiler.Policy) (*bpf.Program, diag.List) {
 	t.Helper()
@@ -322,15 +324,15 @@ func TestResolvesIncludes(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		caps   []string
-		kernel compiler.KernelVersion
+		kernel target.Kernel
 		probes map[string]string
 	}{
-		{"docker-default-caps", capabilities.DockerDefault(), compiler.KernelVersion{Major: 6, Minor: 1}, map[string]string{"ptrace": "allow", "mount": "errno 1", "getpid": "allow"}},
-		{"sys-admin", append(slices.Clone(capabilities.DockerDefault()), "CAP_SYS_ADMIN"), compiler.KernelVersion{Major: 6, Minor: 1}, map[string]string{"mount": "allow"}},
-		{"old-kernel", capabilities.DockerDefault(), compiler.KernelVersion{Major: 4, Minor: 4}, map[string]string{"ptrace": "errno 1"}},
+		{"docker-default-caps", capabilities.DockerDefault(), target.Kernel{Major: 6, Minor: 1}, map[string]string{"ptrace": "allow", "mount": "errno 1", "getpid": "allow"}},
+		{"sys-admin", append(slices.Clone(capabilities.DockerDefault()), "CAP_SYS_ADMIN"), target.Kernel{Major: 6, Minor: 1}, map[string]string{"mount": "allow"}},
+		{"old-kernel", capabilities.DockerDefault(), target.Kernel{Major: 4, Minor: 4}, map[string]string{"ptrace": "errno 1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			prog, _, err := bpf.Build(p, compiler.Env{Caps: c.caps, NativeArch: "amd64", Kernel: c.kernel})
+			prog, _, err := bpf.Build(p, target.Env{Caps: c.caps, NativeArch: "amd64", Kernel: c.kernel})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,7 +7,7 @@
 // → verify/kernel loads the program in a child process and checks
 // expectations against it.
 //
-// Build first resolves Docker's includes/excludes for a compiler.Env
+// Build first resolves Docker's includes/excludes for a target.Env
 // (capabilities, native arch, kernel), as moby's loader does, then adds every rule to a
 // libseccomp filter as runc's libcontainer/seccomp does: kill is
 // kill-thread, errno without a number is EPERM, rules equal to the default

@@ -7,12 +7,14 @@ package oci
 import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 )
 
 // Seccomp builds linux.seccomp for a container in env.
-func Seccomp(p *compiler.Policy, env compiler.Env) *specs.LinuxSeccomp {
+func Seccomp(p *compiler.Policy, env target.Env) *specs.LinuxSeccomp {
 	r := p.Resolve(env)
 	out := &specs.LinuxSeccomp{
 		DefaultAction:    dockerjson.Action(r.DefaultAction),
@@ -38,6 +40,6 @@ func Seccomp(p *compiler.Policy, env compiler.Env) *specs.LinuxSeccomp {
 }
 
 // Marshal writes linux.seccomp as indented JSON ending in a newline.
-func Marshal(p *compiler.Policy, env compiler.Env) ([]byte, error) {
+func Marshal(p *compiler.Policy, env target.Env) ([]byte, error) {
 	return dockerjson.Encode(Seccomp(p, env))
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/compiler"
@@ -17,7 +19,7 @@ import (
 
 // Options choose the environment the two sources are compared in.
 type Options struct {
-	Env semantic.Env
+	Env target.Env
 	// Compile is passed to the compiler for DSL and JSON sources.
 	Compile compiler.Options
 }

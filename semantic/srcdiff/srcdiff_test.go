@@ -7,15 +7,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/secprof/secprof/target"
+
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
-	"github.com/secprof/secprof/semantic"
 )
 
-func defaultOpts() Options { return Options{Env: semantic.DefaultEnv()} }
+func defaultOpts() Options { return Options{Env: target.Default()} }
 
 // mobyDefault writes Docker's default profile, as moby builds it, to a file.
 func mobyDefault(t *testing.T) string {
@@ -54,7 +55,7 @@ func TestDockerDefaultSourceEqual(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, diags, err := Files(mobyDefault(t), filepath.Join("..", "..", "profiles", "docker-default.sp"), Options{Env: semantic.Env{Caps: c, NativeArch: "amd64"}})
+		r, diags, err := Files(mobyDefault(t), filepath.Join("..", "..", "profiles", "docker-default.sp"), Options{Env: target.Env{Caps: c, NativeArch: "amd64"}})
 		if err != nil {
 			t.Fatalf("%v\n%s", err, diags.Text())
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
 	"github.com/secprof/secprof/internal/testenv"
+	"github.com/secprof/secprof/target"
 )
 
 func TestMain(m *testing.M) {
@@ -39,7 +40,7 @@ func rule(act compiler.Action, args []compiler.Arg, names ...string) *compiler.R
 
 func build(t *testing.T, p *compiler.Policy) *bpf.Program {
 	t.Helper()
-	prog, _, err := bpf.Build(p, compiler.HostEnv())
+	prog, _, err := bpf.Build(p, target.ThisHost())
 	if err != nil {
 		t.Fatal(err)
 	}
