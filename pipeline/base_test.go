@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,9 +52,8 @@ func TestProfileLessChmodIsBasePlusDeny(t *testing.T) {
 
 	t.Run("docker-labs", func(t *testing.T) {
 		labs := filepath.Join(testenv.ThirdPartyProfiles(t), "docker-labs")
-		if _, err := os.Stat(filepath.Join(labs, "default-no-chmod.json")); err != nil {
-			t.Skipf("docker/labs profiles not provided: %v", err)
-		}
+		_, err := os.Stat(filepath.Join(labs, "default-no-chmod.json"))
+		testenv.Require(t, err == nil, fmt.Sprintf("docker/labs profiles: %v", err))
 		src := filepath.Join(dir, "labs-no-chmod.sp")
 		os.WriteFile(src, []byte("base \""+filepath.Join(labs, "default.json")+"\"\ndeny chmod fchmod fchmodat\n"), 0o644)
 		if rep := diffFiles(t, src, filepath.Join(labs, "default-no-chmod.json")); rep.ExitCode() != 0 {

@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/importer"
 	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/profiles"
@@ -183,36 +186,154 @@ func TestSameInputGivesByteIdenticalOutput(t *testing.T) {
 	}
 }
 
-// Each case in testdata/errors is a txtar archive: a source file and the
-// diagnostics it must produce, in editor format.
+// Each case in testdata/errors is a txtar archive, named for what it shows,
+// holding one source file and what it must produce:
+//
+//   - diagnostics: every diagnostic compiling the source gives, in editor
+//     format. Without an "error:" line the source must compile.
+//   - docker, oci (optional): the output in that format (in goldenEnv).
+//   - test-diagnostics (optional): what secprof test reports about the
+//     test block's expect lines before running them.
+//   - import-diagnostics (optional): the diagnostics of secprof import on
+//     the source (a Docker JSON profile), and import (optional) its DSL.
+//
+// TestDiagnosticsCovered requires a case for every diagnostic the
+// compiler can emit.
 func TestErrorCases(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/errors/*.txtar")
+	files, _ := filepath.Glob(filepath.Join(diagnosticCases, "*.txtar"))
 	if len(files) == 0 {
-		t.Fatal("no error cases")
+		t.Fatal("no diagnostic cases")
 	}
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			ar, err := txtar.ParseFile(path)
-			if err != nil {
-				t.Fatal(err)
+			c := readDiagnosticCase(t, path)
+			if c.sections["diagnostics"] != nil {
+				checkCompileCase(t, c)
 			}
-			var src txtar.File
-			var want string
-			for _, f := range ar.Files {
-				if f.Name == "diagnostics" {
-					want = string(f.Data)
-				} else {
-					src = f
-				}
+			if c.sections["import-diagnostics"] != nil {
+				checkImportCase(t, c)
 			}
-			_, diags, err := LoadSource(src.Name, src.Data, compiler.Options{})
-			if err == nil {
-				t.Fatalf("compiled without error")
-			}
-			if got := diags.Text(); strings.TrimSpace(got) != strings.TrimSpace(want) {
-				t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
+			if golden.Updating() {
+				c.write(t, path)
 			}
 		})
+	}
+}
+
+const diagnosticCases = "../testdata/errors"
+
+// outputSections are the sections of a diagnostic case that are not its
+// source.
+var outputSections = map[string]bool{"diagnostics": true, "docker": true, "oci": true, "test-diagnostics": true, "import-diagnostics": true, "import": true}
+
+type diagnosticCase struct {
+	ar       *txtar.Archive
+	src      txtar.File
+	sections map[string][]byte
+}
+
+// write stores the case with its sections as this run produced them (with
+// -update): the way to add a case is to write its comment, source and
+// empty sections, run with -update, and review what was filled in.
+func (c diagnosticCase) write(t *testing.T, path string) {
+	t.Helper()
+	for i, f := range c.ar.Files {
+		if got, ok := c.sections[f.Name]; ok {
+			c.ar.Files[i].Data = got
+		}
+	}
+	if err := os.WriteFile(path, txtar.Format(c.ar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readDiagnosticCase(t *testing.T, path string) diagnosticCase {
+	t.Helper()
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := diagnosticCase{ar: ar, sections: map[string][]byte{}}
+	sources := 0
+	for _, f := range ar.Files {
+		if outputSections[f.Name] {
+			c.sections[f.Name] = f.Data
+			continue
+		}
+		c.src = f
+		sources++
+	}
+	if sources != 1 {
+		t.Fatalf("%s: %d source files; want exactly one beside %v", path, sources, slices.Sorted(maps.Keys(outputSections)))
+	}
+	if c.sections["diagnostics"] == nil && c.sections["import-diagnostics"] == nil {
+		t.Fatalf("%s: no diagnostics or import-diagnostics section", path)
+	}
+	return c
+}
+
+func checkCompileCase(t *testing.T, c diagnosticCase) {
+	t.Helper()
+	want := string(c.sections["diagnostics"])
+	u, diags, err := LoadSource(c.src.Name, c.src.Data, compiler.Options{})
+	if golden.Updating() {
+		want = diags.Text()
+		c.sections["diagnostics"] = []byte(want)
+	}
+	if got := diags.Text(); strings.TrimSpace(got) != strings.TrimSpace(want) {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
+	}
+	wantErr := strings.Contains(want, ": error: ")
+	if wantErr != (err != nil) {
+		t.Fatalf("error = %v; the expected diagnostics say an error is %v", err, wantErr)
+	}
+	if _, ok := c.sections["test-diagnostics"]; ok {
+		if err != nil {
+			t.Fatal("a test-diagnostics section in a case that does not compile")
+		}
+		_, td := compiler.Expectations(u.File.Test)
+		if golden.Updating() {
+			c.sections["test-diagnostics"] = []byte(td.Text())
+		} else if got, want := td.Text(), string(c.sections["test-diagnostics"]); strings.TrimSpace(got) != strings.TrimSpace(want) {
+			t.Errorf("test diagnostics:\n%s\nwant:\n%s", got, want)
+		}
+	}
+	for _, format := range []string{"docker", "oci"} {
+		wantOut, ok := c.sections[format]
+		if !ok {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("a %s section in a case that does not compile", format)
+		}
+		got, _, err := Render(u, format, goldenEnv)
+		if err != nil {
+			t.Fatalf("render %s: %v", format, err)
+		}
+		if golden.Updating() {
+			c.sections[format] = got
+			continue
+		}
+		if strings.TrimSpace(string(got)) != strings.TrimSpace(string(wantOut)) {
+			t.Errorf("%s output:\n%s\nwant:\n%s", format, got, wantOut)
+		}
+	}
+}
+
+func checkImportCase(t *testing.T, c diagnosticCase) {
+	t.Helper()
+	out, diags := importer.ImportJSON(c.src.Name, c.src.Data)
+	if golden.Updating() {
+		c.sections["import-diagnostics"] = []byte(diags.Text())
+		if _, ok := c.sections["import"]; ok {
+			c.sections["import"] = out
+		}
+	}
+	if got, want := diags.Text(), string(c.sections["import-diagnostics"]); strings.TrimSpace(got) != strings.TrimSpace(want) {
+		t.Errorf("import diagnostics:\n%s\nwant:\n%s", got, want)
+	}
+	if want, ok := c.sections["import"]; ok && strings.TrimSpace(string(out)) != strings.TrimSpace(string(want)) {
+		t.Errorf("imported:\n%s\nwant:\n%s", out, want)
 	}
 }
 

@@ -2,6 +2,9 @@ package srcdiff
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,10 +72,7 @@ func TestDockerDefaultSourceEqual(t *testing.T) {
 // repository, differs from their default.json in exactly the chmod calls.
 func TestLabsNoChmod(t *testing.T) {
 	dir := filepath.Join(testenv.ThirdPartyProfiles(t), "docker-labs")
-	r, diags, err := Files(filepath.Join(dir, "default.json"), filepath.Join(dir, "default-no-chmod.json"), defaultOpts())
-	if err != nil {
-		t.Skipf("docker/labs profiles not provided: %v\n%s", err, diags.Text())
-	}
+	r := compareProvided(t, filepath.Join(dir, "default.json"), filepath.Join(dir, "default-no-chmod.json"))
 	var got []string
 	for _, d := range r.Differences {
 		got = append(got, d.String())
@@ -80,6 +80,49 @@ func TestLabsNoChmod(t *testing.T) {
 	want := "chmod: A allow, B errno EPERM|fchmod: A allow, B errno EPERM|fchmodat: A allow, B errno EPERM"
 	if strings.Join(got, "|") != want {
 		t.Errorf("differences = %q, want %q", got, want)
+	}
+}
+
+// compareProvided compares two provided files. A missing file is a missing
+// dependency (a skip on a laptop, a failure under CI); any other error — a
+// parser or resolver regression — fails the test.
+func compareProvided(t testing.TB, a, b string) *Report {
+	t.Helper()
+	r, diags, err := Files(a, b, defaultOpts())
+	if errors.Is(err, fs.ErrNotExist) {
+		testenv.Require(t, false, fmt.Sprintf("provided profile: %v", err))
+	}
+	if err != nil {
+		t.Fatalf("comparing %s and %s: %v\n%s", a, b, err, diags.Text())
+	}
+	return r
+}
+
+// A provided profile that fails to compile fails the test; only a missing
+// file may skip it.
+func TestCompareProvidedFailsOnBrokenProfile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.sp")
+	broken := filepath.Join(dir, "broken.json")
+	if err := os.WriteFile(good, []byte("default allow\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(broken, []byte(`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CI", "")
+	o := testenv.Record(t, func(tb testing.TB) { compareProvided(tb, good, broken) })
+	if o.Failed == "" || !strings.Contains(o.Failed, "broken.json") {
+		t.Errorf("broken profile: skipped %q, failed %q; want a failure naming it", o.Skipped, o.Failed)
+	}
+	o = testenv.Record(t, func(tb testing.TB) { compareProvided(tb, good, filepath.Join(dir, "missing.json")) })
+	if o.Skipped == "" {
+		t.Errorf("missing profile outside CI: failed %q; want a skip", o.Failed)
+	}
+	t.Setenv("CI", "true")
+	o = testenv.Record(t, func(tb testing.TB) { compareProvided(tb, good, filepath.Join(dir, "missing.json")) })
+	if o.Failed == "" {
+		t.Errorf("missing profile under CI: skipped %q; want a failure", o.Skipped)
 	}
 }
 

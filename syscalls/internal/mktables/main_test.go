@@ -43,41 +43,78 @@ func writeFile(t *testing.T, name, text string) string {
 	return p
 }
 
-func TestReadHeader(t *testing.T) {
-	x32 := writeFile(t, "unistd_x32.h", `#ifndef _ASM_UNISTD_X32_H
-#define _ASM_UNISTD_X32_H
-#define __NR_read (__X32_SYSCALL_BIT + 0)
-#define __NR_execve (__X32_SYSCALL_BIT + 520)
-#endif
-`)
-	got, err := readHeader(x32, headerX32)
+func TestParseTbl(t *testing.T) {
+	text := "# comment\n0\tcommon\tread\t\tsys_read\n13\t64\trt_sigaction\tsys_rt_sigaction\n" +
+		"462 \tcommon  mseal\t\t\tsys_mseal\n512\tx32\trt_sigaction\tcompat_sys_rt_sigaction\n134\t64\tuselib\n"
+	got, err := parseTbl("t.tbl", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got["read"] != 0x40000000 || got["execve"] != 0x40000000|520 {
-		t.Errorf("x32 header read as %v", got)
+	want := []tblEntry{{0, "common", "read"}, {13, "64", "rt_sigaction"}, {462, "common", "mseal"}, {512, "x32", "rt_sigaction"}, {134, "64", "uselib"}}
+	if len(got) != len(want) {
+		t.Fatalf("parsed %v; want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("entry %d = %v; want %v", i, got[i], want[i])
+		}
 	}
 
-	pseudo := writeFile(t, "seccomp-syscalls.h", `#define __PNR_socket				-101
-#define __SNR_socket			__PNR_socket
-#define __PNR__llseek				-10026
-`)
-	got, err = readHeader(pseudo, headerPseudo)
+	// What the reader does not understand must stop it, not be skipped.
+	for _, bad := range []string{
+		"0\tcommon\n",                      // no name
+		"x\tcommon\tread\n",                // no number
+		"0\ti386\tread\n",                  // an abi this file does not have
+		"0\tcommon\tread\n1\t64\tread\n",   // common and 64 for one name
+		"/* nothing */\n# only comments\n", // empty
+	} {
+		if _, err := parseTbl("t.tbl", []byte(bad)); err == nil {
+			t.Errorf("parseTbl accepted %q", bad)
+		}
+	}
+}
+
+func TestParsePseudo(t *testing.T) {
+	got, err := parsePseudo("p.txt", []byte("# from seccomp-syscalls.h\nsocket -101\n_llseek -10026\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || got["socket"] != -101 || got["_llseek"] != -10026 {
-		t.Errorf("pseudo header read as %v", got)
+		t.Errorf("read %v", got)
 	}
+	for _, bad := range []string{"socket 101\n", "socket\n", "socket -1\nsocket -2\n", "# none\n"} {
+		if _, err := parsePseudo("p.txt", []byte(bad)); err == nil {
+			t.Errorf("parsePseudo accepted %q", bad)
+		}
+	}
+}
 
-	// A define the reader does not understand must stop it, not be skipped.
-	odd := writeFile(t, "unistd_64.h", "#define __NR_read 0\n#define __NR_write (__NR_read + 1)\n")
-	if _, err := readHeader(odd, headerPlain); err == nil || !strings.Contains(err.Error(), "__NR_write") {
-		t.Errorf("readHeader accepted an unknown define form: err = %v", err)
+func TestReadPinnedRejectsOtherBytes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "in.txt"), []byte("socket -101\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	empty := writeFile(t, "empty.h", "/* nothing */\n")
-	if _, err := readHeader(empty, headerPlain); err == nil {
-		t.Error("readHeader accepted a header with no syscalls")
+	in := pinnedInput{file: "in.txt", sha256: "0000", source: "test"}
+	if _, err := readPinned(dir, in); err == nil || !strings.Contains(err.Error(), "sha256") {
+		t.Errorf("readPinned accepted bytes with another hash: err = %v", err)
+	}
+	// The committed inputs are the ones the generator names.
+	for _, in := range []pinnedInput{kernelTable, pseudoList} {
+		if _, err := readPinned("inputs", in); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestXSysLinuxRelease(t *testing.T) {
+	df := "FROM ubuntu:25.04\n# Linux Kernel: Released 16 Aug 2026\n" +
+		"RUN git clone --branch v7.2 --depth 1 https://kernel.googlesource.com/pub/scm/linux/kernel/git/torvalds/linux\n" +
+		"RUN git clone --branch release/2.44/master --depth 1 https://sourceware.org/git/glibc.git\n"
+	if got, err := xsysLinuxRelease([]byte(df)); err != nil || got != "v7.2" {
+		t.Errorf("xsysLinuxRelease = %q, %v; want v7.2", got, err)
+	}
+	if got, err := xsysLinuxRelease([]byte("FROM ubuntu\n")); err == nil {
+		t.Errorf("xsysLinuxRelease found %q in a Dockerfile without a kernel", got)
 	}
 }
 
@@ -96,20 +133,24 @@ func TestReadZsysnumRejectsNonLiterals(t *testing.T) {
 	}
 }
 
-func TestDeriveX32(t *testing.T) {
-	hdrX32 := map[string]int64{"read": x32Bit | 0, "execve": x32Bit | 520}
-	hdr64 := map[string]int64{"read": 0, "execve": 59, "uselib": 134}
-	amd64 := map[string]int64{"read": 0, "execve": 59, "uselib": 134, "uretprobe": 335, "fchmodat2": 452}
-	got, err := deriveX32(hdrX32, hdr64, amd64)
+func TestX32FromTable(t *testing.T) {
+	entries := []tblEntry{
+		{0, "common", "read"},
+		{59, "64", "execve"},
+		{134, "64", "uselib"},
+		{520, "x32", "execve"},
+	}
+	amd64 := map[string]int64{"read": 0, "execve": 59, "uselib": 134, "uprobe": 336, "fchmodat2": 452}
+	got, err := x32FromTable(entries, amd64)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]int64{
 		"read":      x32Bit | 0,
-		"execve":    x32Bit | 520, // the header's x32-specific number stands
-		"uretprobe": x32Bit | 335, // new, in an old hole
-		"fchmodat2": x32Bit | 452, // new, above the header
-		// uselib is x86_64-only and already in unistd_64.h: not derived.
+		"execve":    x32Bit | 520, // x32's own entry, not the 64-bit number
+		"uprobe":    x32Bit | 336, // newer than the table, in an old hole
+		"fchmodat2": x32Bit | 452, // newer than the table
+		// uselib is "64" in the table: no x32 number.
 	}
 	if len(got) != len(want) {
 		t.Errorf("derived %v; want %v", got, want)
@@ -119,7 +160,20 @@ func TestDeriveX32(t *testing.T) {
 			t.Errorf("x32 %s = %#x; want %#x", n, got[n], nr)
 		}
 	}
-	if _, err := deriveX32(hdrX32, hdr64, map[string]int64{"future": 600}); err == nil {
+	if _, err := x32FromTable(entries, map[string]int64{"future": 600}); err == nil {
 		t.Error("a new x86_64 call in x32's private range was accepted")
+	}
+}
+
+func TestAgree(t *testing.T) {
+	entries := []tblEntry{{0, "common", "read"}, {13, "64", "rt_sigaction"}, {512, "x32", "rt_sigaction"}}
+	if err := agree(entries, map[string]int64{"read": 0, "rt_sigaction": 13, "newer": 470}); err != nil {
+		t.Error(err)
+	}
+	if err := agree(entries, map[string]int64{"read": 1, "rt_sigaction": 13}); err == nil {
+		t.Error("a number x/sys and the table disagree on was accepted")
+	}
+	if err := agree(entries, map[string]int64{"read": 0}); err == nil {
+		t.Error("an x86_64 call x/sys lacks was accepted")
 	}
 }
