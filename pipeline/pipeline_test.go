@@ -322,7 +322,7 @@ func checkCompileCase(t *testing.T, c diagnosticCase) {
 
 func checkImportCase(t *testing.T, c diagnosticCase) {
 	t.Helper()
-	out, diags := importer.ImportJSON(c.src.Name, c.src.Data)
+	out, diags := importer.ImportJSON(c.src.Name, c.src.Data, compiler.Options{})
 	if golden.Updating() {
 		c.sections["import-diagnostics"] = []byte(diags.Text())
 		if _, ok := c.sections["import"]; ok {
