@@ -25,10 +25,10 @@ func TestReadFileRefusesWhatIsNotARegularFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, kind := range map[string]string{
-		fifo:       "a FIFO",
+		fifo:        "a FIFO",
 		"/dev/zero": "a character device",
-		linkToZero: "a character device",
-		dir:        "a directory",
+		linkToZero:  "a character device",
+		dir:         "a directory",
 	} {
 		_, err := ReadFile(path)
 		var nr *NotRegularError
