@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,8 +9,34 @@ import (
 	"github.com/secprof/secprof/profiles"
 )
 
-// maxBaseDepth bounds chains of bases; deeper is almost surely a mistake.
-const maxBaseDepth = 8
+// MaxBaseDepth bounds chains of bases: a profile may build on a base that
+// builds on another, up to this many bases in a row. Deeper is almost
+// surely a mistake, and each level reads and compiles a file.
+const MaxBaseDepth = 8
+
+// basePath resolves a base "FILE": an absolute path as is, a relative one
+// against the directory of the source that names it, or against the
+// working directory when that source is standard input.
+func basePath(including, base string) string {
+	if filepath.IsAbs(base) || including == profiles.StdinName {
+		return filepath.Clean(base)
+	}
+	return filepath.Join(filepath.Dir(including), base)
+}
+
+// sameFileKey spells a path so that two spellings of one file (through
+// "..", a symlink, a relative path) compare equal; a path that does not
+// resolve stays as written. It only names a cycle of bases clearly:
+// MaxBaseDepth ends any cycle it misses.
+func sameFileKey(path string) string {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		path = resolved
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
 
 // loadBase compiles the profile a source builds on: the built-in
 // @docker-default or a file, relative to the source. Its own warnings are
@@ -28,26 +53,25 @@ func (c *compilation) loadBase(w profiles.Word) *Policy {
 			return nil
 		}
 	} else {
-		file = w.Text
-		if !filepath.IsAbs(file) {
-			file = filepath.Join(filepath.Dir(c.file.Name), file)
+		file = basePath(c.file.Name, w.Text)
+		if slices.Contains(c.bases, sameFileKey(file)) || sameFileKey(file) == sameFileKey(c.file.Name) {
+			c.diags.Errorf(w.Pos, "base %q builds on itself", w.Text)
+			return nil
 		}
+	}
+	if len(c.bases) >= MaxBaseDepth {
+		c.diags.Errorf(w.Pos, "bases nest more than %d deep", MaxBaseDepth)
+		return nil
+	}
+	if src == nil {
 		var err error
-		if src, err = os.ReadFile(file); err != nil {
+		if src, err = profiles.ReadFile(file); err != nil {
 			c.diags.Errorf(w.Pos, "cannot read base profile: %v", err)
 			return nil
 		}
 	}
-	if slices.Contains(c.bases, file) || file == c.file.Name {
-		c.diags.Errorf(w.Pos, "base %q builds on itself", w.Text)
-		return nil
-	}
-	if len(c.bases) >= maxBaseDepth {
-		c.diags.Errorf(w.Pos, "bases nest more than %d deep", maxBaseDepth)
-		return nil
-	}
 	f, diags := profiles.Parse(file, src)
-	sub := &compilation{file: f, opts: Options{}, bases: append(slices.Clone(c.bases), c.file.Name)}
+	sub := &compilation{file: f, opts: Options{}, bases: append(slices.Clone(c.bases), sameFileKey(c.file.Name))}
 	var p *Policy
 	if !diags.HasErrors() {
 		p = sub.compile()

@@ -78,7 +78,16 @@ type Diagnostic struct {
 	// Related points at other places the message speaks of, such as the
 	// first of two contradictory rules.
 	Related []Pos `json:"related,omitempty"`
+	// Omitted, when not zero, makes this diagnostic the summary of that
+	// many more about its file, left out past MaxPerFile. It is at the
+	// first of them, and as severe as the worst.
+	Omitted int `json:"omitted,omitempty"`
 }
+
+// MaxPerFile bounds the diagnostics a List keeps for one file; the rest
+// are counted in one summary ("and N more"). A hostile 4 MiB source could
+// otherwise yield millions of them, and a reader needs the first few.
+const MaxPerFile = 50
 
 // String prints the diagnostic the way editors and compilers do:
 //
@@ -119,12 +128,63 @@ func (l *List) Notef(pos Pos, format string, args ...any) *Diagnostic {
 }
 
 func (l *List) add(pos Pos, sev Severity, format string, args ...any) *Diagnostic {
+	if l.omit(pos, sev, 1) {
+		// The caller may still set a suggestion: on nothing kept.
+		return new(Diagnostic)
+	}
 	*l = append(*l, Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
 	return &(*l)[len(*l)-1]
 }
 
-// Add appends diagnostics from another phase.
-func (l *List) Add(ds ...Diagnostic) { *l = append(*l, ds...) }
+// Add appends diagnostics from another phase, within MaxPerFile.
+func (l *List) Add(ds ...Diagnostic) {
+	for _, d := range ds {
+		// A summary from the other list counts the diagnostics it stands for.
+		if !l.omit(d.Pos, d.Severity, max(d.Omitted, 1)) {
+			*l = append(*l, d)
+		}
+	}
+}
+
+// omit counts n diagnostics at pos into the summary of pos's file, and
+// reports true, when the list already holds MaxPerFile for that file or a
+// summary for it (from then on everything about the file is counted).
+func (l *List) omit(pos Pos, sev Severity, n int) bool {
+	kept, summary := 0, -1
+	for i := range *l {
+		d := &(*l)[i]
+		switch {
+		case d.Pos.File != pos.File:
+		case d.Omitted > 0:
+			summary = i
+		default:
+			kept++
+		}
+	}
+	if summary < 0 && kept < MaxPerFile {
+		return false
+	}
+	if summary < 0 {
+		*l = append(*l, Diagnostic{Pos: pos, Severity: sev})
+		summary = len(*l) - 1
+	}
+	s := &(*l)[summary]
+	s.Omitted += n
+	if sev < s.Severity {
+		s.Severity = sev
+	}
+	if pos.Before(s.Pos) {
+		s.Pos = pos
+	}
+	// The message is written by Sort, once: a hostile source may have
+	// millions counted here.
+	return true
+}
+
+// summarize writes a summary's message.
+func (d *Diagnostic) summarize() {
+	d.Message = "and " + strconv.Itoa(d.Omitted) + " more diagnostics in this file (only the first " + strconv.Itoa(MaxPerFile) + " are shown)"
+}
 
 // HasErrors reports whether any diagnostic is an error.
 func (l List) HasErrors() bool {
@@ -138,8 +198,15 @@ func (l List) HasErrors() bool {
 
 // Sort orders diagnostics by position, then severity, then message, and
 // drops exact repeats, so output is stable whatever order phases ran in.
+// It also writes the message of each file's summary of what MaxPerFile
+// left out; a List is sorted before it is shown.
 func (l *List) Sort() {
 	s := *l
+	for i := range s {
+		if s[i].Omitted > 0 {
+			s[i].summarize()
+		}
+	}
 	sort.SliceStable(s, func(i, j int) bool {
 		a, b := s[i], s[j]
 		if a.Pos != b.Pos {

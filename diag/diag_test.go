@@ -51,3 +51,41 @@ func TestSort(t *testing.T) {
 		t.Errorf("sorted:\n%q\nwant\n%q", got, want)
 	}
 }
+
+// The per-file cap at its boundary: MaxPerFile diagnostics are all kept;
+// one more becomes a summary as severe as what it stands for, counted
+// across Errorf and Add; another file keeps its own.
+func TestMaxPerFile(t *testing.T) {
+	var l List
+	for i := 1; i <= MaxPerFile; i++ {
+		l.Warnf(Pos{File: "a.sp", Line: i, Col: 1}, "w%d", i)
+	}
+	l.Sort()
+	if len(l) != MaxPerFile || l.HasErrors() {
+		t.Fatalf("at the limit: %d diagnostics kept, want %d and no summary:\n%s", len(l), MaxPerFile, l.Text())
+	}
+	l.Errorf(Pos{File: "a.sp", Line: 100, Col: 2}, "e1").Suggestion = "lost"
+	l.Warnf(Pos{File: "a.sp", Line: 99, Col: 1}, "w")
+	var other List
+	other.Errorf(Pos{File: "a.sp", Line: 200, Col: 1}, "e2")
+	other.Errorf(Pos{File: "b.sp", Line: 1, Col: 1}, "kept")
+	l.Add(other...)
+	l.Sort()
+	if len(l) != MaxPerFile+2 {
+		t.Fatalf("over the limit: %d diagnostics, want %d:\n%s", len(l), MaxPerFile+2, l.Text())
+	}
+	want := "a.sp:99:1: error: and 3 more diagnostics in this file (only the first 50 are shown)"
+	if got := l[MaxPerFile].String(); got != want {
+		t.Errorf("summary = %s\nwant      %s", got, want)
+	}
+	if !l.HasErrors() || l[MaxPerFile+1].Message != "kept" {
+		t.Errorf("the summary must keep the list failing, and b.sp its own diagnostic:\n%s", l.Text())
+	}
+	// A summary merged into a list that has one counts what it stands for.
+	var merged List
+	merged.Add(l...)
+	merged.Sort()
+	if merged.Text() != l.Text() {
+		t.Errorf("Add of a capped list changed it:\n%s\nwant\n%s", merged.Text(), l.Text())
+	}
+}

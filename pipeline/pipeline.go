@@ -58,15 +58,21 @@ type Unit struct {
 	AppArmor *apparmor.Profile // nil when the source has no apparmor block
 }
 
-// Load parses and compiles one source file. Diagnostics are returned even
-// when there are errors; err is a diag.ErrorList then, or a UsageError
-// when the file cannot be read.
+// Load parses and compiles one source file; "-" is standard input, named
+// <stdin> in diagnostics. Diagnostics are returned even when there are
+// errors; err is a diag.ErrorList then (also for a source over the size
+// limit), or a UsageError when the file cannot be read or is not a regular
+// file.
 func Load(path string, opts compiler.Options) (*Unit, diag.List, error) {
-	src, err := os.ReadFile(path)
+	name, src, err := profiles.ReadSource(path, os.Stdin)
+	if errors.Is(err, profiles.ErrTooLarge) {
+		diags := diag.List{{Pos: diag.Pos{File: name}, Severity: diag.Error, Message: fmt.Sprintf("source is %v", profiles.ErrTooLarge)}}
+		return nil, diags, diags.Err()
+	}
 	if err != nil {
 		return nil, nil, Usagef("%v", err)
 	}
-	return LoadSource(path, src, opts)
+	return LoadSource(name, src, opts)
 }
 
 // LoadSource is Load for text already in memory.

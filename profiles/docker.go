@@ -38,29 +38,29 @@ func parseDocker(name string, src []byte, tree *jsonNode) (*File, diag.List) {
 			return f, diags
 		}
 	}
-	warnUnknown(&diags, tree, "the profile", dockerTopFields)
+	checkKeys(&diags, tree, "the profile", dockerTopFields)
 
 	sc := &Seccomp{Pos: tree.pos}
 	f.Seccomp = sc
-	if n := tree.get("defaultAction"); n != nil {
+	if n := dockerGet(tree, "defaultAction"); n != nil {
 		sc.Default = &Action{Pos: n.pos, Kind: Word{Pos: n.pos, Text: n.text}}
-		if e := tree.get("defaultErrnoRet"); e != nil {
+		if e := dockerGet(tree, "defaultErrnoRet"); e != nil {
 			sc.Default.Errno = &Word{Pos: e.pos, Text: e.text}
 		}
 	}
-	if n := tree.get("architectures"); n != nil {
+	if n := dockerGet(tree, "architectures"); n != nil {
 		for _, it := range n.items {
 			sc.Arches = append(sc.Arches, Word{Pos: it.pos, Text: it.text})
 		}
 	}
-	if n := tree.get("archMap"); n != nil {
+	if n := dockerGet(tree, "archMap"); n != nil {
 		for _, it := range n.items {
-			warnUnknown(&diags, it, "an archMap entry", []string{"architecture", "subArchitectures"})
+			checkKeys(&diags, it, "an archMap entry", []string{"architecture", "subArchitectures"})
 			e := ArchMapEntry{Pos: it.pos}
-			if a := it.get("architecture"); a != nil {
+			if a := dockerGet(it, "architecture"); a != nil {
 				e.Arch = Word{Pos: a.pos, Text: a.text}
 			}
-			if subs := it.get("subArchitectures"); subs != nil {
+			if subs := dockerGet(it, "subArchitectures"); subs != nil {
 				for _, s := range subs.items {
 					e.SubArches = append(e.SubArches, Word{Pos: s.pos, Text: s.text})
 				}
@@ -68,18 +68,18 @@ func parseDocker(name string, src []byte, tree *jsonNode) (*File, diag.List) {
 			sc.ArchMap = append(sc.ArchMap, e)
 		}
 	}
-	if n := tree.get("flags"); n != nil {
+	if n := dockerGet(tree, "flags"); n != nil {
 		for _, it := range n.items {
 			sc.Flags = append(sc.Flags, Word{Pos: it.pos, Text: it.text})
 		}
 	}
-	if n := tree.get("listenerPath"); n != nil && n.text != "" {
+	if n := dockerGet(tree, "listenerPath"); n != nil && n.text != "" {
 		sc.ListenerPath = &Word{Pos: n.pos, Text: n.text}
 	}
-	if n := tree.get("listenerMetadata"); n != nil && n.text != "" {
+	if n := dockerGet(tree, "listenerMetadata"); n != nil && n.text != "" {
 		sc.ListenerMetadata = &Word{Pos: n.pos, Text: n.text}
 	}
-	if n := tree.get("syscalls"); n != nil {
+	if n := dockerGet(tree, "syscalls"); n != nil {
 		for _, it := range n.items {
 			if it.kind == jsonNull {
 				// moby's loader reads each entry through a pointer and
@@ -100,14 +100,14 @@ func dockerRule(diags *diag.List, n *jsonNode) *Rule {
 	if n.kind != jsonObject {
 		return nil
 	}
-	warnUnknown(diags, n, "a syscalls entry", dockerSyscallFields)
+	checkKeys(diags, n, "a syscalls entry", dockerSyscallFields)
 	r := &Rule{Pos: n.pos}
-	if a := n.get("action"); a != nil {
+	if a := dockerGet(n, "action"); a != nil {
 		r.Action = Action{Pos: a.pos, Kind: Word{Pos: a.pos, Text: a.text}}
 	} else {
 		diags.Errorf(n.pos, `syscalls entry has no "action"`)
 	}
-	if e := n.get("errnoRet"); e != nil && e.kind == jsonNumber {
+	if e := dockerGet(n, "errnoRet"); e != nil && e.kind == jsonNumber {
 		w := Word{Pos: e.pos, Text: e.text}
 		if r.Action.Kind.Text == "SCMP_ACT_TRACE" {
 			r.Action.Ret = &w
@@ -115,7 +115,7 @@ func dockerRule(diags *diag.List, n *jsonNode) *Rule {
 			r.Action.Errno = &w
 		}
 	}
-	nameNode, namesNode := n.get("name"), n.get("names")
+	nameNode, namesNode := dockerGet(n, "name"), dockerGet(n, "names")
 	if nameNode != nil && nameNode.text != "" && namesNode != nil && len(namesNode.items) > 0 {
 		// moby's loader refuses this at container start.
 		diags.Errorf(nameNode.pos, `both "name" and "names" are given; Docker accepts only one`)
@@ -132,18 +132,18 @@ func dockerRule(diags *diag.List, n *jsonNode) *Rule {
 	if len(r.Names) == 0 {
 		diags.Warnf(n.pos, "syscalls entry names no syscalls; it has no effect")
 	}
-	if args := n.get("args"); args != nil {
+	if args := dockerGet(n, "args"); args != nil {
 		for _, a := range args.items {
 			if c := dockerCond(diags, a); c != nil {
 				r.Conds = append(r.Conds, c)
 			}
 		}
 	}
-	if c := n.get("comment"); c != nil {
+	if c := dockerGet(n, "comment"); c != nil {
 		r.Comment = c.text
 	}
-	r.When = dockerFilter(diags, n.get("includes"), "includes")
-	r.Unless = dockerFilter(diags, n.get("excludes"), "excludes")
+	r.When = dockerFilter(diags, dockerGet(n, "includes"), "includes")
+	r.Unless = dockerFilter(diags, dockerGet(n, "excludes"), "excludes")
 	return r
 }
 
@@ -151,23 +151,23 @@ func dockerCond(diags *diag.List, n *jsonNode) *Cond {
 	if n.kind != jsonObject {
 		return nil
 	}
-	warnUnknown(diags, n, "an args entry", dockerArgFields)
+	checkKeys(diags, n, "an args entry", dockerArgFields)
 	c := &Cond{Pos: n.pos}
-	c.Arg = wordOf(n.get("index"), n.pos, "0")
-	op := n.get("op")
+	c.Arg = wordOf(dockerGet(n, "index"), n.pos, "0")
+	op := dockerGet(n, "op")
 	if op == nil {
 		diags.Errorf(n.pos, `args entry has no "op"`)
 		return nil
 	}
 	c.Op = Word{Pos: op.pos, Text: op.text}
-	value := wordOf(n.get("value"), n.pos, "0")
+	value := wordOf(dockerGet(n, "value"), n.pos, "0")
 	if op.text == "SCMP_CMP_MASKED_EQ" {
 		c.Mask = &value
-		c.Value = wordOf(n.get("valueTwo"), n.pos, "0")
+		c.Value = wordOf(dockerGet(n, "valueTwo"), n.pos, "0")
 		return c
 	}
 	c.Value = value
-	if v2 := n.get("valueTwo"); v2 != nil && v2.text != "0" {
+	if v2 := dockerGet(n, "valueTwo"); v2 != nil && v2.text != "0" {
 		w := Word{Pos: v2.pos, Text: v2.text}
 		c.ValueTwo = &w
 	}
@@ -187,10 +187,10 @@ func dockerFilter(diags *diag.List, n *jsonNode, what string) []*Filter {
 	if n == nil || n.kind != jsonObject {
 		return nil
 	}
-	warnUnknown(diags, n, what, dockerFilterFields)
+	checkKeys(diags, n, what, dockerFilterFields)
 	var out []*Filter
 	for _, kind := range []struct{ key, kind string }{{"caps", "cap"}, {"arches", "arch"}} {
-		v := n.get(kind.key)
+		v := dockerGet(n, kind.key)
 		if v == nil || len(v.items) == 0 {
 			continue
 		}
@@ -200,24 +200,80 @@ func dockerFilter(diags *diag.List, n *jsonNode, what string) []*Filter {
 		}
 		out = append(out, f)
 	}
-	if v := n.get("minKernel"); v != nil && v.text != "" {
+	if v := dockerGet(n, "minKernel"); v != nil && v.text != "" {
 		out = append(out, &Filter{Pos: v.pos, Kind: Word{Pos: v.pos, Text: "kernel"}, Args: []Word{{Pos: v.pos, Text: v.text}}})
 	}
 	return out
 }
 
-// warnUnknown reports keys Docker would silently ignore: a misspelled
-// "errnoret" is a rule that quietly does something else.
-func warnUnknown(diags *diag.List, n *jsonNode, what string, known []string) {
+// checkKeys holds an object's keys to what Docker reads. encoding/json
+// matches a key to a field ignoring case (by strings.EqualFold's rule) and
+// lets the last of several keys for one field win, where a reader of the
+// file (and secprof before) takes the first: {"action": "SCMP_ACT_ERRNO",
+// "Action": "SCMP_ACT_ALLOW"} is an allow to Docker. So a key spelled in
+// another case than its field's, and a second key for one field, are
+// errors. A key no field takes is a warning: Docker ignores it, and a
+// misspelled "errnoret" is a rule that quietly does something else.
+func checkKeys(diags *diag.List, n *jsonNode, what string, known []string) {
 	if n.kind != jsonObject {
 		return
 	}
+	var seen map[string]diag.Pos
 	for _, m := range n.members {
-		if !slices.Contains(known, m.key) {
+		field := dockerFieldName(m.key, known)
+		if field == "" {
 			d := diags.Warnf(m.keyPos, "unknown field %q in %s; Docker ignores it", m.key, what)
 			d.Suggestion = suggest.Closest(m.key, known)
+			continue
+		}
+		if first, dup := seen[field]; dup {
+			var d *diag.Diagnostic
+			if m.key == field {
+				d = diags.Errorf(m.keyPos, "%q is given twice in %s; Docker would take the last value", field, what)
+			} else {
+				d = diags.Errorf(m.keyPos, "key %q repeats %q in %s: Docker matches keys ignoring case and would take the last value", m.key, field, what)
+			}
+			d.Related = []diag.Pos{first}
+			continue
+		}
+		if m.key != field {
+			d := diags.Errorf(m.keyPos, "key %q in %s is %q to Docker, which matches keys ignoring case", m.key, what, field)
+			d.Suggestion = field
+		}
+		if seen == nil {
+			seen = map[string]diag.Pos{}
+		}
+		seen[field] = m.keyPos
+	}
+}
+
+// dockerFieldName is the field of known that encoding/json decodes key
+// into, or "".
+func dockerFieldName(key string, known []string) string {
+	for _, f := range known {
+		if strings.EqualFold(key, f) {
+			return f
 		}
 	}
+	return ""
+}
+
+// dockerGet returns the value encoding/json decodes into field: the last
+// member whose key matches it ignoring case. A null is absent, as it leaves
+// the field at its zero value. checkKeys has reported every case where this
+// differs from the first member spelled exactly so; where the import goes
+// on after those errors, it reads what Docker reads.
+func dockerGet(n *jsonNode, field string) *jsonNode {
+	var v *jsonNode
+	for _, m := range n.members {
+		if strings.EqualFold(m.key, field) {
+			v = m.value
+		}
+	}
+	if v != nil && v.kind == jsonNull {
+		return nil
+	}
+	return v
 }
 
 // jsonErrorPos finds where encoding/json's complaint is about.

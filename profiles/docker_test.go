@@ -192,3 +192,45 @@ func FuzzDockerDecodes(f *testing.F) {
 		}
 	})
 }
+
+// encoding/json, and so Docker, lets the last of repeated keys win and
+// matches keys ignoring case; secprof read the first and only exact keys,
+// so these compiled a deny where Docker allows. Each is now an error at
+// the key, and where parsing goes on it reads Docker's value.
+func TestDockerRepeatedAndCaseVariantKeys(t *testing.T) {
+	for _, c := range dockerKeyCases {
+		f, diags := Parse("in.json", []byte(c.src))
+		if !strings.HasPrefix(diags.Text(), c.want) {
+			t.Errorf("%s:\n got %s\nwant %s…", c.src, diags.Text(), c.want)
+			continue
+		}
+		var prof seccomp.Seccomp
+		if err := json.Unmarshal([]byte(c.src), &prof); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Seccomp.Default.Kind.Text; got != c.def || string(prof.DefaultAction) != c.def {
+			t.Errorf("%s: default read as %q, Docker %q; want %q", c.src, got, prof.DefaultAction, c.def)
+		}
+		if c.action != "" && (f.Seccomp.Rules[0].Action.Kind.Text != c.action || string(prof.Syscalls[0].Action) != c.action) {
+			t.Errorf("%s: action read as %q, Docker %q; want %q", c.src, f.Seccomp.Rules[0].Action.Kind.Text, prof.Syscalls[0].Action, c.action)
+		}
+	}
+}
+
+// dockerKeyCases: a profile, its first diagnostic, and the action of its
+// first rule and the default action Docker reads (and secprof must, too).
+var dockerKeyCases = []struct{ src, want, action, def string }{
+	{`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ERRNO","action":"SCMP_ACT_ALLOW"}]}`,
+		`in.json:1:92: error: "action" is given twice in a syscalls entry; Docker would take the last value`, "SCMP_ACT_ALLOW", "SCMP_ACT_ALLOW"},
+	{`{"defaultAction":"SCMP_ACT_ERRNO","defaultAction":"SCMP_ACT_ALLOW"}`,
+		`in.json:1:35: error: "defaultAction" is given twice in the profile; Docker would take the last value`, "", "SCMP_ACT_ALLOW"},
+	{`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ERRNO","Action":"SCMP_ACT_ALLOW"}]}`,
+		`in.json:1:92: error: key "Action" repeats "action" in a syscalls entry: Docker matches keys ignoring case and would take the last value`, "SCMP_ACT_ALLOW", "SCMP_ACT_ALLOW"},
+	{`{"DefaultAction":"SCMP_ACT_ALLOW"}`,
+		`in.json:1:2: error: key "DefaultAction" in the profile is "defaultAction" to Docker, which matches keys ignoring case; did you mean "defaultAction"?`, "", "SCMP_ACT_ALLOW"},
+	// U+017F folds onto "s" for encoding/json as for strings.EqualFold.
+	{`{"defaultAction":"SCMP_ACT_ALLOW","ſyscalls":[{"names":["chmod"],"action":"SCMP_ACT_ERRNO"}]}`,
+		`in.json:1:35: error: key "ſyscalls" in the profile is "syscalls" to Docker`, "SCMP_ACT_ERRNO", "SCMP_ACT_ALLOW"},
+	{`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ","OP":"SCMP_CMP_NE"}]}]}`,
+		`in.json:1:140: error: key "OP" repeats "op" in an args entry`, "SCMP_ACT_ALLOW", "SCMP_ACT_ALLOW"},
+}

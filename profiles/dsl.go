@@ -21,8 +21,18 @@ var clauseWords = map[string]bool{"errno": true, "if": true, "when": true, "unle
 // diagnostics say what was wrong, and the File holds what could be read.
 func ParseDSL(name string, src []byte) (*File, diag.List) {
 	var diags diag.List
-	p := &parser{toks: newLexer(name, string(src), &diags).all(), diags: &diags}
 	f := &File{Name: name, Format: FormatDSL}
+	if checkHiddenDSL(name, string(src), &diags) {
+		// What a reader sees is not what would be parsed: say only that.
+		diags.Sort()
+		return f, diags
+	}
+	toks, tooMany := newLexer(name, string(src), &diags).all()
+	if tooMany {
+		diags.Sort()
+		return f, diags
+	}
+	p := &parser{toks: toks, diags: &diags}
 	p.file(f)
 	diags.Sort()
 	return f, diags

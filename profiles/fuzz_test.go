@@ -1,11 +1,13 @@
 package profiles
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/moby/profiles/seccomp"
 	"golang.org/x/tools/txtar"
 
 	"github.com/secprof/secprof/diag"
@@ -74,6 +76,9 @@ func FuzzParseJSON(f *testing.F) {
 
 func FuzzParseDocker(f *testing.F) {
 	seeds(f, "docker.json")
+	for _, c := range dockerKeyCases {
+		f.Add([]byte(c.src))
+	}
 	f.Add([]byte(`{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86"]}],"syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"op":"SCMP_CMP_MASKED_EQ"}],"excludes":{"caps":["CAP_SYS_ADMIN"]},"includes":{"minKernel":"4.8"}}]}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		tree, d := parseJSONTree("in.json", src)
@@ -82,5 +87,39 @@ func FuzzParseDocker(f *testing.F) {
 		}
 		file, diags := parseDocker("in.json", src, tree)
 		checkParse(t, file, diags)
+		if !diags.HasErrors() {
+			agreesWithDocker(t, file, src)
+		}
 	})
+}
+
+// agreesWithDocker holds a Docker profile secprof read without an error to
+// what encoding/json reads into moby's types, wherever they accept it: the
+// same default action and, rule for rule, the same actions.
+func agreesWithDocker(t *testing.T, file *File, src []byte) {
+	var prof seccomp.Seccomp
+	if json.Unmarshal(src, &prof) != nil {
+		return
+	}
+	def := ""
+	if file.Seccomp.Default != nil {
+		def = file.Seccomp.Default.Kind.Text
+	}
+	if def != string(prof.DefaultAction) {
+		t.Fatalf("secprof reads defaultAction %q, Docker %q", def, prof.DefaultAction)
+	}
+	var actions []string
+	for _, s := range prof.Syscalls {
+		if s != nil {
+			actions = append(actions, string(s.Action))
+		}
+	}
+	if len(actions) != len(file.Seccomp.Rules) {
+		t.Fatalf("secprof reads %d rules, Docker %d", len(file.Seccomp.Rules), len(actions))
+	}
+	for i, r := range file.Seccomp.Rules {
+		if r.Action.Kind.Text != actions[i] {
+			t.Fatalf("rule %d: secprof reads action %q, Docker %q", i, r.Action.Kind.Text, actions[i])
+		}
+	}
 }

@@ -106,7 +106,7 @@ func (w *jsonWalker) words(n *jsonNode) []Word {
 func (w *jsonWalker) fragment(n *jsonNode) *parser {
 	start := n.pos
 	start.Col++
-	toks := newLexerAt(start, n.text, w.diags).all()
+	toks, _ := newLexerAt(start, n.text, w.diags).all()
 	return &parser{toks: toks, diags: w.diags}
 }
 

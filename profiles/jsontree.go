@@ -76,8 +76,15 @@ func parseJSONTree(file string, src []byte) (*jsonNode, *diag.Diagnostic) {
 	return n, nil
 }
 
-// maxJSONDepth bounds nesting so that hostile input cannot exhaust the stack.
-const maxJSONDepth = 200
+// Limits on a JSON source, so that hostile input cannot exhaust the stack
+// or memory: a 4 MiB file of "[[[[…" or of "0,0,0,…" is an error. A value
+// may sit at most MaxJSONDepth levels below the top one, and a source holds
+// at most MaxJSONValues values (objects, arrays and scalars; keys are not
+// counted). Docker's default profile nests 5 deep and holds a few thousand.
+const (
+	MaxJSONDepth  = 200
+	MaxJSONValues = 100_000
+)
 
 type jsonReader struct {
 	src  []byte
@@ -93,6 +100,7 @@ type jsonReader struct {
 	colOff    int
 	col       int
 
+	values  int          // values read so far, bounded by MaxJSONValues
 	nodes   []jsonNode   // slab new nodes are cut from
 	items   []*jsonNode  // array items being read, innermost array last
 	members []jsonMember // object members being read, innermost object last
@@ -155,8 +163,11 @@ func (r *jsonReader) space() {
 }
 
 func (r *jsonReader) value(depth int) (*jsonNode, *diag.Diagnostic) {
-	if depth > maxJSONDepth {
-		return nil, r.errorf("nested more than %d levels deep", maxJSONDepth)
+	if depth > MaxJSONDepth {
+		return nil, r.errorf("nested more than %d levels deep", MaxJSONDepth)
+	}
+	if r.values++; r.values > MaxJSONValues {
+		return nil, r.errorf("more than %d values", MaxJSONValues)
 	}
 	r.space()
 	if r.off >= len(r.src) {
@@ -203,14 +214,22 @@ func isNumberByte(c byte) bool {
 
 // str reads the string starting at r.off, whose position is p. A string
 // with no escapes and valid UTF-8 is its own bytes; the rest are decoded by
-// encoding/json, which decides what an escape means.
+// encoding/json, which decides what an escape means. A string that holds a
+// character that hides text (see hidesText), as itself or as an escape, is
+// an error at that character.
 func (r *jsonReader) str(p diag.Pos) (string, *diag.Diagnostic) {
 	start := r.off
-	plain := true
+	plain, ascii := true, true
 	for i := start + 1; i < len(r.src); i++ {
 		switch c := r.src[i]; {
 		case c == '"':
 			r.off = i + 1
+			if !ascii || !plain {
+				if off, h, found := hiddenInJSONString(r.src[start:r.off]); found {
+					r.off = start + off
+					return "", &diag.Diagnostic{Pos: r.pos(), Severity: diag.Error, Message: hiddenMessage(h, "a string")}
+				}
+			}
 			if plain {
 				return r.text[start+1 : i], nil
 			}
@@ -231,6 +250,7 @@ func (r *jsonReader) str(p diag.Pos) (string, *diag.Diagnostic) {
 			r.off = i
 			return "", r.errorf("control character in string")
 		case c >= utf8.RuneSelf && plain:
+			ascii = false
 			if n := utf8RunLen(r.src[i:]); n > 0 {
 				i += n - 1
 			} else {

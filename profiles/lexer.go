@@ -98,13 +98,23 @@ func isWordByte(c byte) bool {
 	return strings.IndexByte("_-.@*:+~?[]/$^%", c) >= 0
 }
 
-func (l *lexer) all() []token {
-	var toks []token
+// MaxDSLTokens bounds the tokens of one DSL source: Docker's default
+// profile written in the DSL has about 900, and a 4 MiB file of "{" would
+// otherwise hold four million.
+const MaxDSLTokens = 100_000
+
+// all lexes the whole text. Past MaxDSLTokens it reports an error and ends
+// the list there; tooMany says so.
+func (l *lexer) all() (toks []token, tooMany bool) {
 	for {
 		t := l.next()
+		if len(toks) == MaxDSLTokens && t.kind != tokEOF {
+			l.diags.Errorf(t.pos, "more than %d tokens; a profile is far smaller", MaxDSLTokens)
+			return append(toks, token{kind: tokEOF, pos: t.pos}), true
+		}
 		toks = append(toks, t)
 		if t.kind == tokEOF {
-			return toks
+			return toks, false
 		}
 	}
 }
@@ -154,7 +164,23 @@ func (l *lexer) next() token {
 			r, size := utf8.DecodeRuneInString(l.src[l.off:])
 			l.diags.Errorf(p, "unexpected character %q", r)
 			l.advance(size)
+			l.skipUnexpected()
 		}
+	}
+}
+
+// skipUnexpected skips the rest of a run of characters that start no
+// token (and blanks between them): one error stands for the run, so that a
+// line of junk costs one diagnostic, not one a byte.
+func (l *lexer) skipUnexpected() {
+	for l.off < len(l.src) {
+		switch c := l.src[l.off]; {
+		case c == ' ' || c == '\t':
+		case c < utf8.RuneSelf && !isWordByte(c) && strings.IndexByte("\n\r#{}(),\"=!<>&/", c) < 0 && c != '\\':
+		default:
+			return
+		}
+		l.advance(1)
 	}
 }
 
@@ -246,7 +272,9 @@ func (l *lexer) str() token {
 			case '"', '\\':
 				b.WriteByte(e)
 			case 'n':
-				b.WriteByte('\n')
+				// A string is one line: a newline in a run command or a
+				// comment would hide what follows it in every listing.
+				l.diags.Errorf(l.pos(), `"\n" in a string: a string holds one line; write it without the newline`)
 			case 't':
 				b.WriteByte('\t')
 			default:
