@@ -113,8 +113,8 @@ func (c *compilation) compile() *Policy {
 func (c *compilation) plainText(w profiles.Word, what string) string {
 	for i, r := range w.Text {
 		if r == utf8.RuneError || unicode.IsControl(r) {
-			c.diags.Errorf(w.Pos, "the %s holds %q at byte %d: write it in UTF-8 without control characters", what, string(r), i)
-			return ""
+			c.diags.Errorf(w.Pos, "the %s holds %q at byte %d: write it in UTF-8 without control characters", what, w.Text[i:i+1], i)
+			break
 		}
 	}
 	return w.Text

@@ -51,9 +51,9 @@ func Write(p *compiler.Policy, f *profiles.File) ([]byte, diag.List) {
 		w.line("flags " + strings.Join(p.Flags, " "))
 	}
 	if p.ListenerPath != "" {
-		l := "listener " + w.quote(p.ListenerPath)
+		l := "listener " + quote(p.ListenerPath)
 		if p.ListenerMetadata != "" {
-			l += " metadata " + w.quote(p.ListenerMetadata)
+			l += " metadata " + quote(p.ListenerMetadata)
 		}
 		w.line(l)
 	}
@@ -147,7 +147,7 @@ func (w *writer) clauses(r *compiler.Rule) string {
 	filters(&b, " when ", r.Includes)
 	filters(&b, " unless ", r.Excludes)
 	if r.Comment != "" {
-		b.WriteString(" comment " + w.quoteAt(firstPos(r), r.Comment))
+		b.WriteString(" comment " + quote(r.Comment))
 	}
 	return b.String()
 }
@@ -174,45 +174,9 @@ func number(v uint64) string {
 	return fmt.Sprintf("%#x", v)
 }
 
-func (w *writer) quote(s string) string {
-	return w.quoteAt(diag.Pos{File: w.file.Name, Line: 1, Col: 1}, s)
-}
+// dslString escapes a string for the DSL, whose lexer reads \" \\ and \t.
+// The Docker front end has refused every other control character (they
+// hide text from a reader), so none reaches here.
+var dslString = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\t", `\t`)
 
-// quoteAt writes a DSL string; the lexer reads \" \\ \n and \t. Other
-// control characters cannot be written in a DSL string: they become blanks,
-// with a warning (they are in comments and socket metadata, never in
-// anything that decides a syscall).
-func (w *writer) quoteAt(pos diag.Pos, s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	replaced := false
-	for _, c := range s {
-		switch {
-		case c == '\\' || c == '"':
-			b.WriteByte('\\')
-			b.WriteRune(c)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c < 0x20 || c == 0x7f:
-			b.WriteByte(' ')
-			replaced = true
-		default:
-			b.WriteRune(c)
-		}
-	}
-	b.WriteByte('"')
-	if replaced {
-		w.diags.Warnf(pos, "the string %s held control characters the DSL cannot write; they are imported as blanks", b.String())
-	}
-	return b.String()
-}
-
-// firstPos is where a rule was first written, for a warning about it.
-func firstPos(r *compiler.Rule) diag.Pos {
-	if len(r.Pos) > 0 {
-		return r.Pos[0]
-	}
-	return diag.Pos{}
-}
+func quote(s string) string { return `"` + dslString.Replace(s) + `"` }

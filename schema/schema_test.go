@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/tools/txtar"
 
+	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/schema"
 )
@@ -116,6 +117,9 @@ func TestExamplesAgree(t *testing.T) {
 			verr := validate(s, ex.src)
 			_, diags := profiles.Parse(ex.name, ex.src)
 			switch {
+			case verr == nil && diags.HasErrors() && onlyRepeatedKeys(diags):
+				// A JSON Schema sees a document after its parser has
+				// collapsed repeated keys, so it cannot refuse them.
 			case verr == nil && diags.HasErrors():
 				t.Errorf("schema accepts it but the parser reports:\n%v", diags)
 			case verr != nil && !diags.HasErrors():
@@ -195,4 +199,15 @@ func TestAccepts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// onlyRepeatedKeys reports diagnostics whose errors are all about a key
+// given twice.
+func onlyRepeatedKeys(diags diag.List) bool {
+	for _, d := range diags {
+		if d.Severity == diag.Error && !strings.HasSuffix(d.Message, "is given twice") {
+			return false
+		}
+	}
+	return true
 }
