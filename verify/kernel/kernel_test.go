@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -91,7 +92,7 @@ func TestExpectations(t *testing.T) {
 	for _, c := range cases {
 		exps = append(exps, c.exp)
 	}
-	results, err := Check(prog, exps)
+	results, err := Check(context.Background(), prog, exps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestRefusesHazards(t *testing.T) {
 func TestRebootAllowIsRefused(t *testing.T) {
 	requireKernel(t)
 	prog := build(t, &compiler.Policy{DefaultAction: allow, Rules: []*compiler.Rule{rule(eperm, nil, "reboot")}})
-	results, err := Check(prog, []Expectation{
+	results, err := Check(context.Background(), prog, []Expectation{
 		{Syscall: "reboot", Want: allow},
 		{Syscall: "reboot", Want: eperm},
 		{Syscall: "reboot", Args: []uint64{0}, Want: eperm},
@@ -196,7 +197,7 @@ func TestKernelAgreesWithInterpreter(t *testing.T) {
 			}
 			exps = append(exps, Expectation{Syscall: pr.name, Args: pr.args, Want: decisionAction(t, d)})
 		}
-		results, err := Check(prog, exps)
+		results, err := Check(context.Background(), prog, exps)
 		if err != nil {
 			t.Fatal(err)
 		}
