@@ -26,7 +26,7 @@ var argShapes = map[string]string{
 	"stat": "fb", "lstat": "fb", "fstat": "Fb", "newfstatat": "afb0", "statx": "af00b",
 	"statfs": "fb", "fstatfs": "Fb", "chdir": "d", "fchdir": "D", "chroot": "d",
 	"utimes": "f0", "utimensat": "af00", "fsync": "F", "fdatasync": "F", "flock": "F0",
-	"getcwd": "bL", "uname": "b", "ptrace": "P0",
+	"getcwd": "bL", "uname": "b", "ptrace": "P0", "sethostname": "b", "setdomainname": "b",
 	"getxattr": "f0bL", "setxattr": "f0000", "listxattr": "fbL", "removexattr": "f0",
 }
 
