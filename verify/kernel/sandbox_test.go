@@ -329,3 +329,27 @@ func childrenOf(pid int) []int {
 	}
 	return kids
 }
+
+// An allowed call cannot take the host's memory: the address space the
+// child may add is bounded, and the page it shares with the parent cannot
+// grow or shrink (a shrunk page would fault the parent's reads).
+func TestSandboxBoundsMemory(t *testing.T) {
+	requireKernel(t)
+	const populate = unix.MAP_PRIVATE | unix.MAP_ANONYMOUS | unix.MAP_POPULATE
+	minusOne := ^uint64(0)
+	for _, c := range []struct {
+		exp Expectation
+		got string
+	}{
+		{Expectation{Syscall: "mmap", Args: []uint64{0, 1 << 30, unix.PROT_READ | unix.PROT_WRITE, populate, minusOne, 0}}, "allow (ENOMEM, also without the filter)"},
+		// Past RLIMIT_FSIZE: EFBIG; under it, the seal: EPERM.
+		{Expectation{Syscall: "fallocate", Args: []uint64{3, 0, 0, 64 << 30}}, "allow (EFBIG, also without the filter)"},
+		{Expectation{Syscall: "fallocate", Args: []uint64{3, 0, 0, 512 << 10}}, "allow (EPERM, also without the filter)"},
+		{Expectation{Syscall: "ftruncate", Args: []uint64{3, 0}}, "allow (EPERM, also without the filter)"},
+	} {
+		c.exp.Want = allow
+		if r := checkOne(t, allowAll(), c.exp); r.Got != c.got {
+			t.Errorf("%s in the sandbox: %s (%s); want %s", r.Expectation, r.Got, r.Why, c.got)
+		}
+	}
+}
