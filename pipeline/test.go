@@ -98,7 +98,7 @@ func testUnit(ctx context.Context, u *Unit, req TestRequest) ([]CheckResult, dia
 		for _, e := range exps {
 			kexps = append(kexps, kernel.Expectation{Pos: e.Pos, Syscall: e.Syscall, Args: e.Args, Want: e.Want})
 		}
-		krs, err := kernel.Check(prog, kexps)
+		krs, err := kernel.Check(ctx, prog, kexps)
 		if err != nil {
 			return nil, diags, Usagef("kernel check: %v", err)
 		}

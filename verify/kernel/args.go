@@ -4,7 +4,7 @@ import "golang.org/x/sys/unix"
 
 // argShapes gives the arguments the check passes when an expectation does
 // not write them, one letter per argument, so that file calls act on
-// throwaway files in a fresh temporary directory instead of failing with
+// throwaway files in the sandbox's own tmpfs root instead of failing with
 // EFAULT before the kernel looks at them:
 //
 //	f path of a file   d path of a directory   n path that does not exist yet
@@ -12,8 +12,9 @@ import "golang.org/x/sys/unix"
 //	m mode 0600        b a scratch page        L its length (4096)
 //	P PTRACE_PEEKUSER  0 zero
 //
-// Calls not listed get zeros, which the kernel rejects harmlessly; the
-// hazards list guards those whose zero would not be harmless.
+// Calls not listed get zeros. Written arguments are numbers only: a number
+// used as a pointer or an fd names the child's own memory or files, and
+// every path resolves inside the sandbox (sandbox.go).
 var argShapes = map[string]string{
 	"chmod": "fm", "fchmod": "Fm", "fchmodat": "afm", "fchmodat2": "afm0",
 	"chown": "f00", "lchown": "f00", "fchown": "F00", "fchownat": "af000",
@@ -25,13 +26,14 @@ var argShapes = map[string]string{
 	"stat": "fb", "lstat": "fb", "fstat": "Fb", "newfstatat": "afb0", "statx": "af00b",
 	"statfs": "fb", "fstatfs": "Fb", "chdir": "d", "fchdir": "D", "chroot": "d",
 	"utimes": "f0", "utimensat": "af00", "fsync": "F", "fdatasync": "F", "flock": "F0",
-	"getcwd": "bL", "uname": "b", "ptrace": "P0",
+	"getcwd": "bL", "uname": "b", "ptrace": "P0", "sethostname": "b", "setdomainname": "b",
 	"getxattr": "f0bL", "setxattr": "f0000", "listxattr": "fbL", "removexattr": "f0",
 }
 
 // childArgs fills the six arguments: the written ones, then the shapes.
-// It runs in the child, inside dir, so paths and fds are the child's own.
-func childArgs(name string, written []uint64, dir string) [6]uint64 {
+// It runs in the child, inside the sandbox, whose root holds /file and
+// /dir, so paths and fds are the child's own.
+func childArgs(name string, written []uint64) [6]uint64 {
 	var out [6]uint64
 	shape := argShapes[name]
 	for i := range out {
@@ -44,15 +46,15 @@ func childArgs(name string, written []uint64, dir string) [6]uint64 {
 		}
 		switch shape[i] {
 		case 'f':
-			out[i] = cString(dir + "/file")
+			out[i] = cString("/file")
 		case 'd':
-			out[i] = cString(dir + "/dir")
+			out[i] = cString("/dir")
 		case 'n':
-			out[i] = cString(dir + "/new")
+			out[i] = cString("/new")
 		case 'F':
-			out[i] = openFD(dir+"/file", unix.O_RDWR)
+			out[i] = openFD("/file", unix.O_RDWR)
 		case 'D':
-			out[i] = openFD(dir+"/dir", unix.O_RDONLY|unix.O_DIRECTORY)
+			out[i] = openFD("/dir", unix.O_RDONLY|unix.O_DIRECTORY)
 		case 'a':
 			out[i] = uint64(atFDCWD)
 		case 'm':

@@ -9,7 +9,6 @@ package kernel
 #include <unistd.h>
 #include <pthread.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -19,7 +18,7 @@ package kernel
 // may not be allowed any syscall at all.
 struct secprof_result {
 	uint32_t state;   // 1 loading, 2 loaded and calling, 3 returned
-	int32_t tid;
+	int32_t pad;
 	int64_t ret;
 	int32_t err;
 	uint32_t trapped; // a SECCOMP_RET_TRAP SIGSYS arrived
@@ -39,9 +38,6 @@ static void secprof_on_sigsys(int sig, siginfo_t *si, void *uc) {
 static int secprof_run(struct secprof_result *r, struct sock_filter *prog, unsigned short len,
 		unsigned int flags, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
 	secprof_res = r;
-	// A killed process must not leave a core file behind.
-	struct rlimit nocore = {0, 0};
-	setrlimit(RLIMIT_CORE, &nocore);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = secprof_on_sigsys;
@@ -52,7 +48,6 @@ static int secprof_run(struct secprof_result *r, struct sock_filter *prog, unsig
 	sigemptyset(&set);
 	sigaddset(&set, SIGSYS);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	r->tid = (int32_t)syscall(SYS_gettid);
 	__atomic_store_n(&r->state, 1, __ATOMIC_SEQ_CST);
 	if (len > 0) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -96,7 +91,10 @@ type request struct {
 	Args    []uint64 `json:"args"` // the written ones
 	Flags   uint     `json:"flags"`
 	ProgLen int      `json:"prog_len"` // bytes; 0 runs the control, unfiltered
-	Dir     string   `json:"dir"`
+	// Dir is an empty directory, the sandbox's mountpoint.
+	Dir string `json:"dir"`
+	// HostNS are the parent's namespaces, which the child must not share.
+	HostNS map[string]uint64 `json:"host_ns"`
 }
 
 const pageSize = 4096
@@ -104,7 +102,7 @@ const pageSize = 4096
 // result mirrors struct secprof_result.
 type result struct {
 	State   uint32
-	Tid     int32
+	_       int32
 	Ret     int64
 	Err     int32
 	Trapped uint32
@@ -115,6 +113,16 @@ const (
 	exitSetup = 3 // bad request or setup failure; stderr says why
 	exitLoad  = 4 // the kernel refused the filter; stderr says why
 )
+
+// The call is made on the thread-group leader, so that when the call ends
+// only its thread (exit, or a kill-thread) the parent can read how: a
+// leader stays a zombie, with its exit code, while the other threads run.
+// LockOSThread in an init function keeps main on the main thread.
+func init() {
+	if _, ok := os.LookupEnv(childEnv); ok {
+		runtime.LockOSThread()
+	}
+}
 
 // MaybeRunChild turns the process into a check child when the parent asked
 // for one, and never returns then. Call it first thing in main (and in
@@ -127,6 +135,9 @@ func MaybeRunChild() {
 	// The filter binds the thread that loads it, so that thread must be
 	// the one that makes the syscall.
 	runtime.LockOSThread()
+	if unix.Gettid() != unix.Getpid() {
+		fail(exitSetup, "the check runs on thread %d, not the thread-group leader", unix.Gettid())
+	}
 	var req request
 	if err := json.Unmarshal([]byte(spec), &req); err != nil {
 		fail(exitSetup, "bad request: %v", err)
@@ -135,10 +146,10 @@ func MaybeRunChild() {
 	if err != nil {
 		fail(exitSetup, "mapping the shared page: %v", err)
 	}
-	if err := os.Chdir(req.Dir); err != nil {
-		fail(exitSetup, "%v", err)
+	if err := enterSandbox(req); err != nil {
+		fail(exitSetup, "entering the sandbox: %v", err)
 	}
-	args := childArgs(req.Name, req.Args, req.Dir)
+	args := childArgs(req.Name, req.Args)
 	var prog *C.struct_sock_filter
 	if req.ProgLen > 0 {
 		prog = (*C.struct_sock_filter)(unsafe.Pointer(&mem[pageSize]))

@@ -8,10 +8,14 @@
 //
 // Seccomp cannot be undone, so the check re-executes the current binary:
 // the CLI's main and a test's TestMain call MaybeRunChild first thing. The
-// child loads the filter on one locked thread only (no TSYNC), so the Go
-// runtime's other threads keep working whatever the profile denies, makes
-// the raw syscall, and stores the result in memory it shares with the
-// parent — no syscall is needed to report it. The parent sees a thread
-// killed (its task vanishes), a process killed (SIGSYS), a trap (recorded
-// by the child's SIGSYS handler) or a return value.
+// child runs in a sandbox (sandbox.go: fresh namespaces, an unprivileged
+// host id, an empty tmpfs root), because the profile, and so the call, is
+// untrusted. It loads the filter on its main thread only (no TSYNC), so
+// the Go runtime's other threads keep working whatever the profile denies,
+// makes the raw syscall, and stores the result in memory it shares with
+// the parent — no syscall is needed to report it. The parent sees a
+// return value, a trap (recorded by the child's SIGSYS handler), the
+// calling thread ended (its exit code tells a kill-thread's SIGSYS from
+// exit), the process ended (SIGSYS for kill-process) or the thread asleep
+// inside the call (let through). A cancelled context kills the child.
 package kernel
