@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/secprof/secprof/target"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/compiler/oci"
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/verify/container"
 	"github.com/secprof/secprof/verify/kernel"
 )
@@ -21,6 +24,12 @@ type TestRequest struct {
 	Engine  string // auto, runc, crun, docker, or none to skip run lines
 	Env     target.Env
 	Options compiler.Options
+	// Timeout is a run line's timeout when it names none; 0 means
+	// container.DefaultTimeout.
+	Timeout time.Duration
+	// Progress, when not nil, gets a line as each run line starts (a
+	// terminal, so that a long test shows where it is).
+	Progress io.Writer
 }
 
 // CheckResult is one line of a test report: an expect or a run line.
@@ -48,8 +57,15 @@ func Failed(rs []CheckResult) bool {
 // kernel (a child process that loads the filter), run lines in one
 // throwaway container per profile. A failed check is a result, not an
 // error; the error is for profiles that do not compile (diag.ErrorList)
-// and for a missing engine (UsageError, exit 2).
+// and for a missing engine (UsageError, exit 2). When ctx is done (a
+// signal), the results obtained so far are returned with a UsageError that
+// wraps ctx's error.
 func Test(ctx context.Context, req TestRequest) ([]CheckResult, diag.List, error) {
+	if req.Timeout != 0 {
+		if err := profiles.CheckRunTimeout(req.Timeout); err != nil {
+			return nil, nil, Usagef("--timeout: %v", err)
+		}
+	}
 	var all diag.List
 	var results []CheckResult
 	for _, path := range req.Files {
@@ -99,11 +115,14 @@ func testUnit(ctx context.Context, u *Unit, req TestRequest) ([]CheckResult, dia
 			kexps = append(kexps, kernel.Expectation{Pos: e.Pos, Syscall: e.Syscall, Args: e.Args, Want: e.Want})
 		}
 		krs, err := kernel.Check(ctx, prog, kexps)
-		if err != nil {
-			return nil, diags, Usagef("kernel check: %v", err)
-		}
 		for _, r := range krs {
 			results = append(results, CheckResult{Pos: r.Pos, Kind: "kernel", Check: "expect " + r.Expectation.String(), Expected: r.Expected, Got: r.Got, OK: r.OK, Why: r.Why})
+		}
+		if ctx.Err() != nil {
+			return results, diags, interrupted(ctx)
+		}
+		if err != nil {
+			return results, diags, Usagef("kernel check: %v", err)
 		}
 	}
 	if len(t.Runs) == 0 || req.Engine == "none" {
@@ -122,17 +141,55 @@ func testUnit(ctx context.Context, u *Unit, req TestRequest) ([]CheckResult, dia
 	}
 	var checks []container.Check
 	for _, r := range t.Runs {
-		checks = append(checks, container.Check{Pos: r.Pos, Command: r.Command.Text, Want: container.Want(r.Want.Text)})
-	}
-	crs, err := engine.Run(ctx, container.Profile{OCI: oci.Seccomp(u.Policy, req.Env), DockerJSON: docker}, checks)
-	if err != nil {
-		if errors.Is(err, container.ErrEngineUnavailable) || errors.Is(err, context.Canceled) {
-			return results, diags, Usagef("%v", err)
+		timeout := r.Limit
+		if timeout == 0 {
+			timeout = req.Timeout
 		}
-		return results, diags, fmt.Errorf("%s: %w", engine.Name(), err)
+		checks = append(checks, container.Check{Pos: r.Pos, Command: r.Command.Text, Want: container.Want(r.Want.Text), Timeout: timeout})
 	}
+	// The container gets exactly the capabilities the filter was decided
+	// for, so that a rule dropped for CAP_SYS_ADMIN meets a container that
+	// has it.
+	profile := container.Profile{OCI: oci.Seccomp(u.Policy, req.Env), DockerJSON: docker, Caps: req.Env.Caps}
+	crs, err := engine.Run(ctx, profile, checks, progress(req.Progress, checks))
 	for _, r := range crs {
 		results = append(results, CheckResult{Pos: r.Check.Pos, Kind: engine.Name(), Check: fmt.Sprintf("run %q", r.Check.Command), Expected: string(r.Check.Want), Got: r.Got(), OK: r.OK, Why: r.Why})
 	}
+	switch {
+	case ctx.Err() != nil:
+		return results, diags, interrupted(ctx)
+	case errors.Is(err, container.ErrEngineUnavailable):
+		return results, diags, Usagef("%v", err)
+	case err != nil:
+		return results, diags, fmt.Errorf("%s: %w", engine.Name(), err)
+	}
 	return results, diags, nil
+}
+
+// InterruptedError is a test stopped by a signal: exit 2, with the results
+// obtained before it.
+type InterruptedError struct {
+	UsageError
+	err error
+}
+
+func (e *InterruptedError) Unwrap() []error { return []error{&e.UsageError, e.err} }
+
+// interrupted says why ctx ended (the signal, when signal.NotifyContext
+// gives it as the cause) and wraps ctx.Err().
+func interrupted(ctx context.Context) error {
+	return &InterruptedError{UsageError: UsageError{Msg: fmt.Sprintf("interrupted (%v): the results above are those obtained so far", context.Cause(ctx))}, err: ctx.Err()}
+}
+
+// progress returns the engine's progress callback: one line per run line
+// as it starts, e.g. `running p.sp:11:5 run "ls /" (3/6)`. The command is
+// quoted, so that a profile cannot send control sequences to a terminal.
+func progress(w io.Writer, checks []container.Check) func(int) {
+	if w == nil {
+		return nil
+	}
+	return func(i int) {
+		c := checks[i]
+		fmt.Fprintf(w, "running %s run %q (%d/%d)\n", c.Pos, c.Command, i+1, len(checks))
+	}
 }

@@ -1,6 +1,10 @@
 package profiles
 
-import "github.com/secprof/secprof/diag"
+import (
+	"time"
+
+	"github.com/secprof/secprof/diag"
+)
 
 // Format names the front end a source was read with.
 type Format string
@@ -140,9 +144,14 @@ type Expect struct {
 	Result  Action // allow, errno [NAME], kill, trap, log...
 }
 
-// Run is `run "CMD" succeeds|fails|killed`, checked in a throwaway container.
+// Run is `run "CMD" succeeds|fails|killed [timeout DURATION]`, checked in
+// a throwaway container.
 type Run struct {
 	Pos     diag.Pos
 	Command Word
 	Want    Word
+	// Timeout is the duration as written, nil when none was; Limit is its
+	// value (0 when none was written: the caller's default applies).
+	Timeout *Word
+	Limit   time.Duration
 }

@@ -573,13 +573,37 @@ func (p *parser) testStatement(tb *Test) {
 			p.skipLine()
 			return
 		}
-		tb.Runs = append(tb.Runs, &Run{Pos: t.pos, Command: cmd.word(), Want: want.word()})
-		p.endLine("the expected outcome")
+		run := &Run{Pos: t.pos, Command: cmd.word(), Want: want.word()}
+		if next := p.peek(); next.kind == tokWord && next.text == "timeout" {
+			p.next()
+			// Peek first: a missing value must not swallow the newline,
+			// or the next line would be skipped unread.
+			if v := p.peek(); v.kind != tokWord {
+				p.diags.Errorf(v.pos, "expected a duration after \"timeout\", e.g. 5s, found %s", v.describe())
+				p.skipLine()
+				return
+			}
+			runTimeout(p.diags, run, p.next().word())
+		}
+		tb.Runs = append(tb.Runs, run)
+		p.endLine("the expected outcome or its timeout")
 	default:
 		d := p.diags.Errorf(t.pos, "unknown test statement %s; expected expect or run", t.describe())
 		d.Suggestion = suggest.Closest(t.text, testWords)
 		p.skipLine()
 	}
+}
+
+// runTimeout reads a run line's timeout value, reporting a bad one at w;
+// the DSL and the JSON form share it.
+func runTimeout(diags *diag.List, run *Run, w Word) {
+	run.Timeout = &w
+	d, suggestion, err := ParseRunTimeout(w.Text)
+	if err != nil {
+		diags.Errorf(w.Pos, "%v", err).Suggestion = suggestion
+		return
+	}
+	run.Limit = d
 }
 
 func (p *parser) expect(tb *Test, kw token) {

@@ -16,7 +16,8 @@ import (
 //	 "seccomp": {"default": "errno EPERM", "arch": ["x86_64"],
 //	             "rules": [{"action": "allow", "names": ["personality"], "if": ["arg0 == 0"]}]},
 //	 "apparmor": ["deny /etc/shadow rw"],
-//	 "test": {"expect": ["chmod errno EPERM"], "run": [{"command": "ls /", "want": "succeeds"}]}}
+//	 "test": {"expect": ["chmod errno EPERM"],
+//	          "run": [{"command": "ls /", "want": "succeeds", "timeout": "5s"}]}}
 //
 // The schema is schema/secprof.schema.json.
 
@@ -270,6 +271,13 @@ func (w *jsonWalker) test(n *jsonNode) *Test {
 							d.Suggestion = suggest.Closest(x.text, runWants)
 						}
 						run.Want = Word{Pos: x.pos, Text: x.text}
+					},
+					"timeout": func(x *jsonNode) {
+						if w.is(x, jsonString) {
+							at := x.pos
+							at.Col++ // past the quote, as fragments count
+							runTimeout(w.diags, run, Word{Pos: at, Text: x.text})
+						}
 					},
 				})
 				if it.kind == jsonObject {

@@ -150,6 +150,8 @@ func TestRejects(t *testing.T) {
 		"wrong want":             `{"test": {"run": [{"command": "ls /", "want": "works"}]}}`,
 		"run without want":       `{"test": {"run": [{"command": "ls /"}]}}`,
 		"empty command":          `{"test": {"run": [{"command": "", "want": "fails"}]}}`,
+		"timeout without unit":   `{"test": {"run": [{"command": "ls", "want": "succeeds", "timeout": "5"}]}}`,
+		"timeout not a string":   `{"test": {"run": [{"command": "ls", "want": "succeeds", "timeout": 5}]}}`,
 		"rule without action":    `{"seccomp": {"rules": [{"names": ["chmod"]}]}}`,
 		"rule without names":     `{"seccomp": {"rules": [{"action": "deny"}]}}`,
 		"rule with empty names":  `{"seccomp": {"rules": [{"action": "deny", "names": []}]}}`,
@@ -188,6 +190,7 @@ func TestAccepts(t *testing.T) {
 		"trailing comment":     `{"seccomp": {"default": "allow # for now"}}`,
 		"masked condition":     `{"seccomp": {"rules": [{"action": "allow", "names": ["clone"], "if": ["arg0 & 0x7e020000 == 0"]}]}}`,
 		"run checks":           `{"test": {"run": [{"command": "ls /", "want": "succeeds"}, {"command": "chmod 0 /", "want": "fails"}, {"command": "x", "want": "killed"}]}}`,
+		"run timeouts":         `{"test": {"run": [{"command": "ls /", "want": "succeeds", "timeout": "5s"}, {"command": "x", "want": "fails", "timeout": "1m30s"}, {"command": "y", "want": "killed", "timeout": "1.5s"}]}}`,
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {

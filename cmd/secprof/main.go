@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/secprof/secprof/target"
 
@@ -96,8 +97,9 @@ func hostOptions() compiler.Options {
 }
 
 type testCmd struct {
-	Files  []string `arg:"" name:"file" help:"Profile sources with a test block." predictor:"file"`
-	Engine string   `help:"Where run lines execute: auto (runc, else Docker), runc, crun, docker, or none to skip them." default:"auto" enum:"auto,runc,crun,docker,none"`
+	Files   []string      `arg:"" name:"file" help:"Profile sources with a test block." predictor:"file"`
+	Engine  string        `help:"Where run lines execute: auto (runc, else Docker), runc, crun, docker, or none to skip them." default:"auto" enum:"auto,runc,crun,docker,none"`
+	Timeout time.Duration `help:"How long a run line may run unless it names its own timeout (100ms to 1h)." default:"30s"`
 	targetFlags
 }
 
@@ -106,7 +108,11 @@ func (c *testCmd) Run(ctx context.Context, g *globals, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	results, diags, err := pipeline.Test(ctx, pipeline.TestRequest{Files: c.Files, Engine: c.Engine, Env: env, Options: hostOptions()})
+	req := pipeline.TestRequest{Files: c.Files, Engine: c.Engine, Env: env, Options: hostOptions(), Timeout: c.Timeout}
+	if isTerminal(os.Stderr) {
+		req.Progress = os.Stderr
+	}
+	results, diags, err := pipeline.Test(ctx, req)
 	report(g, diags)
 	if g.JSON {
 		writeJSON(stdout, results)
@@ -240,7 +246,10 @@ func main() {
 	// The kernel check runs expectations in a re-executed copy of this
 	// binary; in that copy this call never returns.
 	kernel.MaybeRunChild()
-	sigctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C, a kill and a closed terminal or ssh session all stop a
+	// command the same way: containers and temporary files are removed,
+	// the results so far printed, and secprof exits 2.
+	sigctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	var c cli
 	parser := kong.Must(&c,

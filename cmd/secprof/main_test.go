@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/verify/rootfs"
 )
@@ -245,5 +246,28 @@ func TestMissingEngineExitsTwo(t *testing.T) {
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "runc") {
 		t.Errorf("exit %v, want 2 naming runc:\n%s", err, out)
+	}
+}
+
+// The example: a rule dropped for CAP_SYS_ADMIN meets a container
+// that has CAP_SYS_ADMIN, in both engines, so hostname works; under
+// Docker's default set the container lacks it and the same line fails.
+func TestCapsReachTheContainer(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "runc")
+	testenv.RequireCommand(t, "docker")
+	src := filepath.Join(t.TempDir(), "caps.sp")
+	os.WriteFile(src, []byte("default allow\ndeny sethostname unless cap CAP_SYS_ADMIN\ntest {\n  run \"hostname foo\" succeeds\n}\n"), 0o644)
+	withAdmin := strings.Join(append(capabilities.DockerDefault(), "CAP_SYS_ADMIN"), ",")
+	for _, engine := range []string{"runc", "docker"} {
+		for _, tc := range []struct {
+			caps string
+			code int
+		}{{withAdmin, 0}, {"docker-default", 1}} {
+			stdout, stderr, code := run(t, "test", "--engine", engine, "--caps", tc.caps, src)
+			if code != tc.code {
+				t.Errorf("%s --caps %.30s: exit %d, want %d\n%s%s", engine, tc.caps, code, tc.code, stdout, stderr)
+			}
+		}
 	}
 }

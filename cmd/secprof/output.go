@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/secprof/secprof/pipeline"
 )
@@ -31,4 +34,10 @@ func writeTable(w io.Writer, rs []pipeline.CheckResult) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d passed, %d failed\n", passed, len(rs)-passed)
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }

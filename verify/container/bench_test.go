@@ -12,6 +12,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/verify/rootfs"
 )
@@ -45,10 +46,10 @@ func benchRunc(b *testing.B) *OCI {
 // block: bundle, container under the profile, driver, parsing, cleanup.
 func BenchmarkRunTenChecks(b *testing.B) {
 	e := benchRunc(b)
-	p := Profile{OCI: loadOCI(b, "kill-chmod")}
+	p := Profile{OCI: loadOCI(b, "kill-chmod"), Caps: capabilities.DockerDefault()}
 	ctx := context.Background()
 	for b.Loop() {
-		res, err := e.Run(ctx, p, tenChecks)
+		res, err := e.Run(ctx, p, tenChecks, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -121,9 +122,9 @@ func BenchmarkPairedRatio(b *testing.B) {
 			}
 		})
 	}
-	p := Profile{OCI: loadOCI(b, "kill-chmod")}
+	p := Profile{OCI: loadOCI(b, "kill-chmod"), Caps: capabilities.DockerDefault()}
 	add("engine", func() {
-		res, err := e.Run(ctx, p, tenChecks)
+		res, err := e.Run(ctx, p, tenChecks, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -183,16 +184,16 @@ func bareRuncWith(b *testing.B, e *OCI, seccomp *specs.LinuxSeccomp, args ...str
 	if err != nil {
 		b.Fatal(err)
 	}
-	bundle, err := WriteBundle(Spec(fsys.Dir, seccomp, args))
+	bundle, err := WriteBundle(Spec(fsys.Dir, capabilities.DockerDefault(), seccomp, args))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { os.RemoveAll(bundle) })
 	ctx := context.Background()
 	return func() {
-		name := "secprof-" + randomHex(6)
+		name := containerName()
 		traceCreate(e.runtime, name)
-		out, err := runCmd(ctx, e.runtime, "--root", e.stateRoot, "run", "--bundle", bundle, name)
+		_, out, err := runCmd(ctx, e.runtime, "--root", e.stateRoot, "run", "--bundle", bundle, name)
 		if err != nil || out.exit != 0 {
 			b.Fatalf("runc run: %v exit %d: %s", err, out.exit, out.stderr)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -36,6 +37,21 @@ type Check struct {
 	// /tmp/d (an empty directory) exist before the first.
 	Command string `json:"command"`
 	Want    Want   `json:"want"`
+	// Timeout bounds the command's run, from its start in the container;
+	// zero means DefaultTimeout. A command that runs longer gets a "timed
+	// out" result, and the container, with every process in it, is killed:
+	// the checks after it do not run.
+	Timeout time.Duration `json:"timeout,omitempty"`
+}
+
+// DefaultTimeout is a check's timeout when it names none.
+const DefaultTimeout = 30 * time.Second
+
+func (c Check) timeout() time.Duration {
+	if c.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return c.Timeout
 }
 
 // Result is what a check got.
@@ -46,8 +62,14 @@ type Result struct {
 	ExitCode int `json:"exit_code"`
 	// Signal names the signal that killed the command, e.g. "SIGSYS".
 	Signal string `json:"signal,omitempty"`
-	// Output is the command's stdout and stderr, interleaved.
+	// TimedOut says the command ran past its timeout and was killed.
+	TimedOut bool `json:"timed_out,omitempty"`
+	// Output is the command's stdout and stderr, interleaved: the first
+	// OutputCap bytes of it.
 	Output string `json:"output"`
+	// OutputDropped counts the bytes of output beyond OutputCap, read and
+	// discarded.
+	OutputDropped int64 `json:"output_dropped,omitempty"`
 	// Control is the command's status without the profile, when a control
 	// container ran (only for "fails" checks).
 	Control *int `json:"control_exit_code,omitempty"`
@@ -59,6 +81,8 @@ type Result struct {
 // Got describes the outcome in a word or two, for a table.
 func (r Result) Got() string {
 	switch {
+	case r.TimedOut:
+		return "timed out after " + r.Check.timeout().String()
 	case r.ExitCode < 0:
 		return "not run"
 	case r.Signal != "":
@@ -77,6 +101,10 @@ type Profile struct {
 	OCI *specs.LinuxSeccomp
 	// DockerJSON is a Docker seccomp profile for --security-opt seccomp=.
 	DockerJSON []byte
+	// Caps is exactly the capability set the container runs with (empty:
+	// none), CAP_ names: the set the profile's conditional rules were
+	// decided for, so that the container and the filter agree.
+	Caps []string
 }
 
 // Engine runs checks in a throwaway container.
@@ -93,8 +121,11 @@ type Engine interface {
 	// failed; the error matches ErrEngineUnavailable when the engine is
 	// missing or does not start containers here. A container that does not
 	// start under the profile (the profile denies what sh needs) gives
-	// failed results, not an error.
-	Run(ctx context.Context, p Profile, checks []Check) ([]Result, error)
+	// failed results, not an error. When ctx is done, the containers are
+	// removed and Run returns the results decided so far with an error
+	// that wraps ctx.Err(). progress, when not nil, is told of each check
+	// as it starts under the profile.
+	Run(ctx context.Context, p Profile, checks []Check, progress func(i int)) ([]Result, error)
 }
 
 // memo remembers the answer of an availability check, unless the check
@@ -185,14 +216,17 @@ func evaluate(checks []Check, main, control *report) []Result {
 	for i, c := range checks {
 		r := Result{Check: c, ExitCode: -1}
 		got, ran := main.status[i]
+		r.Output, r.OutputDropped = main.output[i], main.dropped[i]
 		if ran {
 			r.ExitCode = got
-			r.Output = main.output[i]
 			if got > 128 && got <= 128+64 {
 				r.Signal = unix.SignalName(unix.Signal(got - 128))
 			}
 		}
 		switch {
+		case main.timedOut && main.began == i:
+			r.TimedOut = true
+			r.Why = fmt.Sprintf("did not finish within %s; the container and every process in it were killed", c.timeout())
 		case !ran:
 			r.Why = main.notRun(i)
 		case c.Want == Succeeds:
@@ -215,6 +249,20 @@ func evaluate(checks []Check, main, control *report) []Result {
 	return results
 }
 
+// decidedSoFar is the longest prefix of results that a cut-short run
+// decided: the command ran under the profile and, for a "fails" check
+// that failed, in the control container too.
+func decidedSoFar(results []Result) []Result {
+	for i, r := range results {
+		undecided := r.ExitCode < 0 && !r.TimedOut ||
+			r.Check.Want == Fails && r.ExitCode > 0 && r.Signal == "" && r.Control == nil
+		if undecided {
+			return results[:i]
+		}
+	}
+	return results
+}
+
 func decideFails(r *Result, i int, control *report) (bool, string) {
 	switch {
 	case r.ExitCode == 0:
@@ -233,4 +281,60 @@ func decideFails(r *Result, i int, control *report) (bool, string) {
 		return false, fmt.Sprintf("fails without the profile too (exit %d): the failure is not the profile's", cs)
 	}
 	return true, "succeeds without the profile"
+}
+
+// startContainer runs one container to completion with out following its
+// stdout; withProfile false is the control container, without seccomp.
+type startContainer func(ctx context.Context, withProfile bool, args []string, out *follower) (runOut, error)
+
+// pair is what the container under the profile and the control container
+// (nil when no check needed one) reported, and their engines' errors.
+type pair struct {
+	main, control       *report
+	mainErr, controlErr error
+}
+
+// runPair runs the checks in a container under the profile and, when a
+// check expects a failure, in a control container without it, at the same
+// time. The control container runs only as far as the profile's results
+// need it: once the main one is done, it is stopped at the first check
+// after the last failure it must confirm.
+func runPair(ctx context.Context, checks []Check, progress func(int), start startContainer) pair {
+	nonce := randomHex(8)
+	var p pair
+	var cf *follower
+	var wg sync.WaitGroup
+	if n := controlChecks(checks); n > 0 {
+		cf = newFollower(nonce, checks[:n], nil)
+		wg.Go(func() {
+			out, err := start(ctx, false, driverArgs(nonce, checks[:n]), cf)
+			p.control, p.controlErr = cf.finish(out.exit, out.stderr), err
+		})
+	}
+	mf := newFollower(nonce, checks, progress)
+	out, err := start(ctx, true, driverArgs(nonce, checks), mf)
+	p.main, p.mainErr = mf.finish(out.exit, out.stderr), err
+	if cf != nil {
+		cf.setLimit(lastToConfirm(checks, p.main))
+	}
+	wg.Wait()
+	return p
+}
+
+// lastToConfirm is the last "fails" check whose failure under the profile
+// the control run must confirm, or -1.
+func lastToConfirm(checks []Check, main *report) int {
+	last := -1
+	for i, c := range checks {
+		if s, ran := main.status[i]; ran && c.Want == Fails && s != 0 && s <= 128 {
+			last = i
+		}
+	}
+	return last
+}
+
+// cutShort is Run's answer when ctx ended it: the results decided so far
+// and an error wrapping ctx's.
+func cutShort(ctx context.Context, engine string, checks []Check, p pair) ([]Result, error) {
+	return decidedSoFar(evaluate(checks, p.main, p.control)), fmt.Errorf("%s: %w", engine, ctx.Err())
 }

@@ -13,6 +13,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/internal/testenv"
 )
 
@@ -96,7 +97,7 @@ func loadProfile(t testing.TB, name string) Profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Profile{OCI: loadOCI(t, name), DockerJSON: data}
+	return Profile{OCI: loadOCI(t, name), DockerJSON: data, Caps: capabilities.DockerDefault()}
 }
 
 // engines returns the engines the container tests run in; under CI both
@@ -126,7 +127,7 @@ type want struct {
 
 func runChecks(t *testing.T, e Engine, p Profile, checks []Check, wants []want) []Result {
 	t.Helper()
-	results, err := e.Run(context.Background(), p, checks)
+	results, err := e.Run(context.Background(), p, checks, nil)
 	if err != nil {
 		t.Fatalf("%s: %v", e.Name(), err)
 	}
@@ -244,7 +245,7 @@ func TestProfileStopsTheContainer(t *testing.T) {
 	p := loadProfile(t, "deny-execve")
 	for _, e := range engines(t) {
 		t.Run(e.Name(), func(t *testing.T) {
-			res, err := e.Run(context.Background(), p, []Check{{Command: "true", Want: Succeeds}})
+			res, err := e.Run(context.Background(), p, []Check{{Command: "true", Want: Succeeds}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +259,7 @@ func TestProfileStopsTheContainer(t *testing.T) {
 
 func TestUnavailableEngine(t *testing.T) {
 	e := NewOCI("secprof-no-such-runtime")
-	_, err := e.Run(context.Background(), Profile{OCI: &specs.LinuxSeccomp{DefaultAction: specs.ActAllow}}, nil)
+	_, err := e.Run(context.Background(), Profile{OCI: &specs.LinuxSeccomp{DefaultAction: specs.ActAllow}}, nil, nil)
 	var ue *UnavailableError
 	if !errorsIs(err, &ue) {
 		t.Fatalf("got %v, want an UnavailableError matching ErrEngineUnavailable", err)
@@ -282,7 +283,7 @@ func TestCrunReportsWhyItCannotRun(t *testing.T) {
 	t.Logf("crun: %v", err)
 	// Run, which probes only when a container does not start, must tell
 	// the same story rather than blame the profile.
-	_, err = NewOCI("crun").Run(context.Background(), loadProfile(t, "deny-chmod-chown"), []Check{{Command: "true", Want: Succeeds}})
+	_, err = NewOCI("crun").Run(context.Background(), loadProfile(t, "deny-chmod-chown"), []Check{{Command: "true", Want: Succeeds}}, nil)
 	if !errorsIs(err, &ue) {
 		t.Fatalf("Run: got %v, want an UnavailableError", err)
 	}

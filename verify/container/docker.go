@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -37,7 +36,7 @@ func (e *Docker) probe(ctx context.Context) error {
 	if _, err := exec.LookPath("docker"); err != nil {
 		return &UnavailableError{Engine: "docker", Reason: "docker is not on PATH (run scripts/setup.sh)"}
 	}
-	out, err := runCmd(ctx, "docker", "version", "--format", "{{.Server.Version}}")
+	_, out, err := runCmd(ctx, "docker", "version", "--format", "{{.Server.Version}}")
 	if err != nil || out.exit != 0 {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -50,7 +49,7 @@ func (e *Docker) probe(ctx context.Context) error {
 // Run runs the checks in one container under p.DockerJSON and, when a
 // check expects a failure, in a control container with
 // seccomp=unconfined, at the same time.
-func (e *Docker) Run(ctx context.Context, p Profile, checks []Check) ([]Result, error) {
+func (e *Docker) Run(ctx context.Context, p Profile, checks []Check, progress func(int)) ([]Result, error) {
 	if len(p.DockerJSON) == 0 {
 		return nil, fmt.Errorf("docker: the profile has no Docker seccomp JSON")
 	}
@@ -81,49 +80,61 @@ func (e *Docker) Run(ctx context.Context, p Profile, checks []Check) ([]Result, 
 	if err := file.Close(); err != nil {
 		return nil, err
 	}
-	nonce := randomHex(8)
-	var control *report
-	var controlErr error
-	var wg sync.WaitGroup
-	if n := controlChecks(checks); n > 0 {
-		wg.Go(func() {
-			out, err := e.runContainer(ctx, image, "unconfined", driverArgs(nonce, checks[:n]))
-			control, controlErr = parseReport(nonce, out.stdout, out.exit, out.stderr), err
-		})
+	ran := runPair(ctx, checks, progress, func(ctx context.Context, withProfile bool, args []string, out *follower) (runOut, error) {
+		seccomp := "unconfined"
+		if withProfile {
+			seccomp = file.Name()
+		}
+		return e.runContainer(ctx, image, p.Caps, seccomp, args, out)
+	})
+	if ctx.Err() != nil {
+		return cutShort(ctx, "docker", checks, ran)
 	}
-	out, err := e.runContainer(ctx, image, file.Name(), driverArgs(nonce, checks))
-	wg.Wait()
-	if err != nil {
-		return nil, err
+	if ran.mainErr != nil {
+		return nil, ran.mainErr
 	}
-	if controlErr == nil && control != nil && !control.ready {
-		controlErr = fmt.Errorf("did not start (exit %d): %s", control.exit, orNothing(control.stderr))
+	if !ran.main.ready && strings.Contains(ran.main.stderr, "invalid CapAdd") {
+		// The daemon does not know a capability of the set (Docker 20.10
+		// predates CAP_BPF): the container cannot match the filter.
+		return nil, &UnavailableError{Engine: "docker", Reason: "it cannot give the container the capability set: " + ran.main.stderr}
+	}
+	controlErr := ran.controlErr
+	if controlErr == nil && ran.control != nil && !ran.control.ready {
+		controlErr = fmt.Errorf("did not start (exit %d): %s", ran.control.exit, orNothing(ran.control.stderr))
 	}
 	if controlErr != nil {
 		return nil, fmt.Errorf("docker: control run without the profile: %w", controlErr)
 	}
-	return evaluate(checks, parseReport(nonce, out.stdout, out.exit, out.stderr), control), nil
+	return evaluate(checks, ran.main, ran.control), nil
 }
 
-// runContainer runs one container to completion; --rm removes it on a
-// normal exit, and a forced removal covers every other path.
-func (e *Docker) runContainer(ctx context.Context, image, seccomp string, args []string) (runOut, error) {
-	name := "secprof-" + randomHex(6)
+// runContainer runs one container to completion, with out following its
+// output and able to kill it; --rm removes it on a normal exit, and a
+// forced removal covers every other path. The container gets exactly the
+// capabilities capList, and no log driver: its output reaches secprof
+// through the attached CLI only, never a log file that "yes" could fill.
+func (e *Docker) runContainer(ctx context.Context, image string, capList []string, seccomp string, args []string, out *follower) (runOut, error) {
+	name := containerName()
 	traceCreate("docker", name)
+	out.setStop(func() { removeDocker(name) })
 	dockerArgs := []string{
 		"run", "--rm", "--name", name, "--label", Label,
 		"--network", "none", "--security-opt", "seccomp=" + seccomp,
-		"--tmpfs", "/tmp:mode=1777", "--read-only",
-		image,
+		"--tmpfs", "/tmp:mode=1777", "--read-only", "--log-driver", "none",
+		"--cap-drop", "ALL",
 	}
-	out, err := runCmd(ctx, "docker", append(dockerArgs, args...)...)
+	for _, c := range capList {
+		dockerArgs = append(dockerArgs, "--cap-add", c)
+	}
+	dockerArgs = append(dockerArgs, image)
+	res, err := runFollowed(ctx, out, "docker", append(dockerArgs, args...)...)
 	// A docker CLI that exits 125 failed before or while creating the
 	// container (the daemon rejected the profile, say); a cancelled one may
 	// leave a created or running container behind.
-	if err != nil || out.exit == 125 {
+	if err != nil || res.exit == 125 {
 		removeDocker(name)
 	}
-	return out, err
+	return res, err
 }
 
 // removeDocker force-removes a container by name. The daemon may still be

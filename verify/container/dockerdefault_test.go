@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/moby/profiles/seccomp"
+
+	"github.com/secprof/secprof/capabilities"
 )
 
 // dockerDefault is Docker's default profile in both forms, the OCI one
@@ -15,11 +17,11 @@ func dockerDefault(t testing.TB) Profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oci, err := seccomp.LoadProfile(string(data), Spec("/", nil, nil))
+	oci, err := seccomp.LoadProfile(string(data), Spec("/", capabilities.DockerDefault(), nil, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Profile{OCI: oci, DockerJSON: data}
+	return Profile{OCI: oci, DockerJSON: data, Caps: capabilities.DockerDefault()}
 }
 
 // Under Docker's default profile ordinary commands work, and creating a

@@ -7,10 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
-	"github.com/docker/docker/oci/caps"
+	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/secprof/secprof/verify/rootfs"
@@ -71,14 +72,15 @@ func (e *OCI) probe(ctx context.Context) error {
 		return err
 	}
 	nonce := randomHex(8)
-	out, err := e.runContainer(ctx, fsys, nil, driverArgs(nonce, nil))
+	f := newFollower(nonce, nil, nil)
+	out, err := e.runContainer(ctx, Spec(fsys.Dir, nil, nil, driverArgs(nonce, nil)), f)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return &UnavailableError{Engine: e.runtime, Reason: err.Error()}
 	}
-	if rep := parseReport(nonce, out.stdout, out.exit, out.stderr); !rep.done {
+	if rep := f.finish(out.exit, out.stderr); !rep.done {
 		return &UnavailableError{Engine: e.runtime, Reason: fmt.Sprintf("it does not start a container here (exit %d): %s", out.exit, orNothing(strings.TrimSpace(out.stderr)))}
 	}
 	return nil
@@ -89,38 +91,44 @@ func (e *OCI) probe(ctx context.Context) error {
 // at the same time. It probes the runtime only when a container does not
 // start, to tell a runtime that cannot run containers here
 // (UnavailableError) from a profile that stops the driver (failed results).
-func (e *OCI) Run(ctx context.Context, p Profile, checks []Check) ([]Result, error) {
+func (e *OCI) Run(ctx context.Context, p Profile, checks []Check, progress func(int)) ([]Result, error) {
 	if p.OCI == nil {
 		return nil, fmt.Errorf("%s: the profile has no OCI seccomp section", e.runtime)
 	}
 	if err := e.usable(); err != nil {
 		return nil, err
 	}
+	missing, err := ungrantable(p.Caps)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, &UnavailableError{Engine: e.runtime, Reason: fmt.Sprintf("it cannot give the container %s: secprof's own capability bounding set lacks it here", strings.Join(missing, ", "))}
+	}
 	fsys, err := ensureTree(e.runtime)
 	if err != nil {
 		return nil, err
 	}
-	nonce := randomHex(8)
-	var control *report
-	var controlErr error
-	var wg sync.WaitGroup
-	if n := controlChecks(checks); n > 0 {
-		wg.Go(func() {
-			out, err := e.runContainer(ctx, fsys, nil, driverArgs(nonce, checks[:n]))
-			control, controlErr = parseReport(nonce, out.stdout, out.exit, out.stderr), err
-		})
+	ran := runPair(ctx, checks, progress, func(ctx context.Context, withProfile bool, args []string, out *follower) (runOut, error) {
+		var seccomp *specs.LinuxSeccomp
+		if withProfile {
+			seccomp = p.OCI
+		}
+		return e.runContainer(ctx, Spec(fsys.Dir, p.Caps, seccomp, args), out)
+	})
+	if ctx.Err() != nil {
+		return cutShort(ctx, e.runtime, checks, ran)
 	}
-	out, err := e.runContainer(ctx, fsys, p.OCI, driverArgs(nonce, checks))
-	wg.Wait()
-	if err != nil {
-		return nil, err
+	if ran.mainErr != nil {
+		return nil, ran.mainErr
 	}
-	main := parseReport(nonce, out.stdout, out.exit, out.stderr)
+	main, control := ran.main, ran.control
 	if !main.ready || (control != nil && !control.ready) {
 		if err := e.Available(ctx); err != nil {
 			return nil, err
 		}
 	}
+	controlErr := ran.controlErr
 	if controlErr == nil && control != nil && !control.ready {
 		controlErr = fmt.Errorf("did not start (exit %d): %s", control.exit, orNothing(control.stderr))
 	}
@@ -158,11 +166,17 @@ func controlChecks(checks []Check) int {
 // Spec sets.
 const ociVersion = "1.0.2"
 
-// Spec is the config.json of a test container: Docker's default
-// capabilities, namespaces like "docker run --network none", the cached
-// tree mounted read-only with a tmpfs on /tmp, and seccomp (nil: none).
-func Spec(rootDir string, seccomp *specs.LinuxSeccomp, args []string) *specs.Spec {
-	capList := caps.DefaultCapabilities()
+// Spec is the config.json of a test container: exactly the capabilities
+// capList (bounding, effective and permitted, as Docker sets them),
+// namespaces like "docker run --network none", the cached tree mounted
+// read-only with a tmpfs on /tmp, and seccomp (nil: none).
+func Spec(rootDir string, capList []string, seccomp *specs.LinuxSeccomp, args []string) *specs.Spec {
+	capList = slices.Clone(capList)
+	if capList == nil {
+		// runc reads a missing list as "leave unchanged"; an empty one
+		// drops every capability.
+		capList = []string{}
+	}
 	return &specs.Spec{
 		Version:  ociVersion,
 		Root:     &specs.Root{Path: rootDir, Readonly: true},
@@ -220,24 +234,26 @@ func WriteBundle(spec *specs.Spec) (string, error) {
 	return dir, nil
 }
 
-// runContainer runs one container to completion and removes its bundle
-// and state whatever happens.
-func (e *OCI) runContainer(ctx context.Context, fsys rootfs.FS, seccomp *specs.LinuxSeccomp, args []string) (runOut, error) {
-	bundle, err := WriteBundle(Spec(fsys.Dir, seccomp, args))
+// runContainer runs one container to completion, with out following its
+// output and able to kill it, and removes its bundle and state whatever
+// happens.
+func (e *OCI) runContainer(ctx context.Context, spec *specs.Spec, out *follower) (runOut, error) {
+	bundle, err := WriteBundle(spec)
 	if err != nil {
-		return runOut{}, fmt.Errorf("%s: writing bundle: %w", e.runtime, err)
+		return runOut{exit: -1}, fmt.Errorf("%s: writing bundle: %w", e.runtime, err)
 	}
 	defer os.RemoveAll(bundle)
-	name := "secprof-" + randomHex(6)
+	name := containerName()
 	traceCreate("dir", bundle)
 	traceCreate(e.runtime, name)
-	out, err := runCmd(ctx, e.runtime, "--root", e.stateRoot, "run", "--bundle", bundle, name)
+	out.setStop(func() { e.delete(name) })
+	res, err := runFollowed(ctx, out, e.runtime, "--root", e.stateRoot, "run", "--bundle", bundle, name)
 	// "run" deletes the container when its process exits; it cannot when
 	// it was killed (cancellation) or failed half way, so look for state.
 	if _, statErr := os.Stat(filepath.Join(e.stateRoot, name)); statErr == nil {
 		e.delete(name)
 	}
-	return out, err
+	return res, err
 }
 
 // delete removes a container whatever its state, killing its processes.
@@ -245,4 +261,31 @@ func (e *OCI) delete(name string) {
 	ctx, cancel := freshContext()
 	defer cancel()
 	exec.CommandContext(ctx, e.runtime, "--root", e.stateRoot, "delete", "--force", name).Run()
+}
+
+// ungrantable lists the capabilities of capList that secprof's own
+// bounding set lacks: a runtime it starts cannot give them to a container
+// (runc fails with "unable to apply caps"), and a container without them
+// would not match a filter decided for them.
+func ungrantable(capList []string) ([]string, error) {
+	own, err := capability.NewPid2(0)
+	if err == nil {
+		err = own.Load()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading secprof's capabilities: %w", err)
+	}
+	held := map[string]bool{}
+	for _, c := range capability.ListKnown() {
+		if own.Get(capability.BOUNDING, c) {
+			held["CAP_"+strings.ToUpper(c.String())] = true
+		}
+	}
+	var missing []string
+	for _, c := range capList {
+		if !held[c] {
+			missing = append(missing, c)
+		}
+	}
+	return missing, nil
 }

@@ -39,7 +39,7 @@ func helperMain() int {
 		mu.Unlock()
 	}
 	p := loadProfile(&testing.T{}, "deny-chmod-chown")
-	_, err := e.Run(ctx, p, []Check{{Command: "sleep 300", Want: Succeeds}, {Command: "busybox chmod 600 /tmp/f", Want: Fails}})
+	_, err := e.Run(ctx, p, []Check{{Command: "sleep 300", Want: Succeeds}, {Command: "busybox chmod 600 /tmp/f", Want: Fails}}, nil)
 	if errors.Is(err, context.Canceled) {
 		fmt.Println("cancelled")
 		return 0
