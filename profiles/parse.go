@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/internal/safename"
 )
 
 // dockerKeys are top-level keys only Docker-format seccomp JSON has.
@@ -38,4 +39,13 @@ func ParseFile(path string) (*File, diag.List, error) {
 	}
 	f, diags := Parse(path, src)
 	return f, diags, nil
+}
+
+// checkProfileName reports a `profile` name, in either form, that is not
+// one safe path element: it names the files of `compile -o DIR/` and the
+// AppArmor profile, so "../../evil" or "/etc/x" must never reach a path.
+func checkProfileName(diags *diag.List, name string, pos diag.Pos) {
+	if err := safename.Check(name); err != nil {
+		diags.Errorf(pos, "%v (the name becomes output file names and the AppArmor profile's name)", err)
+	}
 }
