@@ -2,17 +2,30 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
+	"github.com/secprof/secprof/compiler/bpf"
+	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/pipeline"
 )
 
+// writeJSON prints v indented; a write error is kept by the checkedWriter
+// that stdout is, and ends the run with exit 2.
 func writeJSON(w io.Writer, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// nonNil makes a nil slice an empty one, so JSON says [] and never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // writeTable prints test results as an aligned table, a line each.
@@ -32,3 +45,158 @@ func writeTable(w io.Writer, rs []pipeline.CheckResult) {
 	tw.Flush()
 	fmt.Fprintf(w, "%d passed, %d failed\n", passed, len(rs)-passed)
 }
+
+// checkedWriter is stdout: it remembers the first write error (a full
+// disk, /dev/full, a closed pipe), which turns any exit into 2.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// session is what one run reports on stderr: diagnostics as they come
+// (text), or one JSON object at the end (--json) with the error, if any,
+// and every diagnostic.
+type session struct {
+	json   bool
+	stderr io.Writer
+	diags  diag.List
+	stat   []fileStats
+	// shown records, in text mode, that an error diagnostic was printed,
+	// so a diag.ErrorList needs no second line.
+	shown bool
+}
+
+// jsonReport is the one object --json prints on stderr.
+type jsonReport struct {
+	Exit        int         `json:"exit"`
+	Error       *jsonError  `json:"error"`
+	Diagnostics diag.List   `json:"diagnostics"`
+	Stats       []fileStats `json:"stats,omitempty"`
+}
+
+type jsonError struct {
+	// Kind is "profile" (exit 1: error diagnostics), "failed" (exit 1: a
+	// test or diff result), "usage" (exit 2: command line or environment)
+	// or "write" (exit 2: stdout could not be written).
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+type fileStats struct {
+	File     string      `json:"file"`
+	Combined int         `json:"combined"`
+	Arches   []archStats `json:"arches"`
+}
+
+type archStats struct {
+	Arch         string `json:"arch"`
+	Instructions int    `json:"instructions"`
+}
+
+func (s *session) report(diags diag.List) {
+	if s.json {
+		s.diags.Add(diags...)
+		return
+	}
+	for _, d := range diags {
+		if d.Severity != diag.Note {
+			fmt.Fprintln(s.stderr, d.String())
+		}
+		if d.Severity == diag.Error {
+			s.shown = true
+		}
+	}
+}
+
+// stats is compile --stats: a table on stderr, or part of the JSON object.
+func (s *session) stats(file string, prog *bpf.Program) {
+	if !s.json {
+		fmt.Fprintf(s.stderr, "%s:\n", file)
+		bpf.WriteStats(s.stderr, prog)
+		return
+	}
+	fs := fileStats{File: file, Combined: prog.Instructions(), Arches: []archStats{}}
+	for _, a := range prog.Stats() {
+		fs.Arches = append(fs.Arches, archStats{Arch: a.Arch, Instructions: a.Instructions})
+	}
+	s.stat = append(s.stat, fs)
+}
+
+// stdoutIsJSON refuses, under --json, a compile that would put text or
+// binary on stdout.
+func (s *session) stdoutIsJSON(output string, formats []string) error {
+	if !s.json || !pipeline.IsStdout(output) {
+		return nil
+	}
+	for _, f := range formats {
+		if f == "bpf" || f == "apparmor" {
+			return pipeline.Usagef("--json keeps stdout JSON, and -f %s is not JSON: give -o FILE", f)
+		}
+	}
+	return nil
+}
+
+// finish states the reason of any non-zero exit on stderr and returns the
+// exit code. A failed write to stdout is exit 2 whatever else happened.
+func (s *session) finish(err, stdoutErr error) int {
+	if stdoutErr != nil {
+		err = &writeError{err: stdoutErr}
+	}
+	code := pipeline.ExitCode(err)
+	if s.json {
+		s.writeJSONReport(code, err)
+		return code
+	}
+	var dl diag.ErrorList
+	switch {
+	case err == nil:
+	case errors.As(err, &dl) && s.shown:
+	case errors.As(err, &dl):
+		fmt.Fprintln(s.stderr, dl.Error())
+	default:
+		fmt.Fprintf(s.stderr, "secprof: %v\n", err)
+	}
+	return code
+}
+
+func (s *session) writeJSONReport(code int, err error) {
+	s.diags.Sort()
+	r := jsonReport{Exit: code, Diagnostics: nonNil(s.diags), Stats: s.stat}
+	if err != nil {
+		r.Error = &jsonError{Kind: errorKind(err), Message: err.Error()}
+	}
+	out, _ := json.MarshalIndent(r, "", "  ")
+	s.stderr.Write(append(out, '\n'))
+}
+
+func errorKind(err error) string {
+	var dl diag.ErrorList
+	var fe *pipeline.FailedError
+	var we *writeError
+	switch {
+	case errors.As(err, &we):
+		return "write"
+	case errors.As(err, &dl):
+		return "profile"
+	case errors.As(err, &fe):
+		return "failed"
+	}
+	return "usage"
+}
+
+// writeError is a failed write to stdout: exit 2.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "writing to stdout: " + e.err.Error() }
+
