@@ -199,4 +199,3 @@ func errorKind(err error) string {
 type writeError struct{ err error }
 
 func (e *writeError) Error() string { return "writing to stdout: " + e.err.Error() }
-
