@@ -149,8 +149,8 @@ func TestEveryFailureSaysWhy(t *testing.T) {
 
 	stdout, stderr, code := runIn("--json", "compile", "-f", "apparmor", seccompOnly, "-o", filepath.Join(dir, "web"))
 	var rep struct {
-		Exit  int
-		Error *struct{ Kind, Message string }
+		Exit        int
+		Error       *struct{ Kind, Message string }
 		Diagnostics []json.RawMessage
 	}
 	if err := json.Unmarshal([]byte(stderr), &rep); err != nil || code != 1 || rep.Exit != 1 || rep.Error == nil || rep.Error.Kind != "profile" || len(rep.Diagnostics) == 0 || stdout != "" {
