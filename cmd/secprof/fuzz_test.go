@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // outputKinds are the -o targets the CLI fuzz target writes to.
@@ -153,8 +154,13 @@ func makeOutput(t *testing.T, area, kind string) fuzzOutput {
 		o.close = func() {
 			if !closed {
 				closed = true
+				r.SetReadDeadline(time.Now())
 				r.Close()
-				<-done
+				select {
+				case <-done:
+				case <-time.After(10 * time.Second):
+					t.Fatalf("the FIFO's reader does not stop")
+				}
 			}
 		}
 	case "device":
