@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/secprof/secprof/internal/safename"
 )
 
 // Base is the set of rules a profile starts from before its own rules.
@@ -260,17 +262,6 @@ func checkPeerRule(known, access []string, peer string) error {
 }
 
 // CheckName reports a profile name that cannot be written unquoted in a
-// profile or passed to --security-opt apparmor=NAME.
-func CheckName(name string) error {
-	if name == "" {
-		return fmt.Errorf("empty profile name")
-	}
-	for i, c := range name {
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			i > 0 && (c == '-' || c == '_' || c == '.')
-		if !ok {
-			return fmt.Errorf("profile name %q: %q is not allowed; use letters, digits, and - _ . after the first", name, c)
-		}
-	}
-	return nil
-}
+// profile or passed to --security-opt apparmor=NAME. It is the same check
+// as for a file name in an output directory (internal/safename).
+func CheckName(name string) error { return safename.Check(name) }

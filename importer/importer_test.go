@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
@@ -18,6 +16,7 @@ import (
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
+	"github.com/secprof/secprof/target"
 )
 
 // envs are the environments a round trip must hold in: Docker's default

@@ -8,14 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/semantic/srcdiff"
+	"github.com/secprof/secprof/target"
 )
 
 func diffFiles(t *testing.T, a, b string) *srcdiff.Report {

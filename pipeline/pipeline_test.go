@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/tools/txtar"
@@ -23,6 +21,7 @@ import (
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
+	"github.com/secprof/secprof/target"
 )
 
 const profilesDir = "../testdata/profiles"

@@ -7,13 +7,12 @@ import (
 	"io"
 	"time"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/compiler/oci"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/profiles"
+	"github.com/secprof/secprof/target"
 	"github.com/secprof/secprof/verify/container"
 	"github.com/secprof/secprof/verify/kernel"
 )

@@ -5,8 +5,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
@@ -14,6 +12,7 @@ import (
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
+	"github.com/secprof/secprof/target"
 )
 
 // docker-default.sp decides every syscall as moby's DefaultProfile does,

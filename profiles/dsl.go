@@ -119,6 +119,7 @@ func (p *parser) file(f *File) {
 				continue
 			}
 			f.Profile, f.ProfilePos = n.text, n.pos
+			checkProfileName(p.diags, n.text, n.pos)
 			p.endLine("the profile name")
 		case "seccomp":
 			p.next()

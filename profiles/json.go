@@ -33,6 +33,7 @@ func parseJSON(name string, tree *jsonNode) (*File, diag.List) {
 		"profile": func(n *jsonNode) {
 			if w.is(n, jsonString) {
 				f.Profile, f.ProfilePos = n.text, n.pos
+				checkProfileName(w.diags, n.text, n.pos)
 			}
 		},
 		"seccomp":  func(n *jsonNode) { f.Seccomp = w.seccomp(n) },

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/internal/safename"
 	"github.com/secprof/secprof/internal/suggest"
 )
 
@@ -133,4 +134,13 @@ func shortToken(b []byte) string {
 		return "byte 0x" + strconv.FormatUint(uint64(b[0]), 16)
 	}
 	return strconv.QuoteRune(r)
+}
+
+// checkProfileName reports a `profile` name, in either form, that is not
+// one safe path element: it names the files of `compile -o DIR/` and the
+// AppArmor profile, so "../../evil" or "/etc/x" must never reach a path.
+func checkProfileName(diags *diag.List, name string, pos diag.Pos) {
+	if err := safename.Check(name); err != nil {
+		diags.Errorf(pos, "%v (the name becomes output file names and the AppArmor profile's name)", err)
+	}
 }

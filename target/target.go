@@ -7,6 +7,7 @@
 package target
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -29,6 +30,16 @@ type Env struct {
 	NativeArch string `json:"arch"`
 	// Kernel is the host's kernel; the zero value is Latest.
 	Kernel Kernel `json:"kernel"`
+}
+
+// MarshalJSON writes the target for --json output, with [] for no
+// capabilities.
+func (e Env) MarshalJSON() ([]byte, error) {
+	type plain Env
+	if e.Caps == nil {
+		e.Caps = []string{}
+	}
+	return json.Marshal(plain(e))
 }
 
 // Defaults of the target flags, the same for every command.

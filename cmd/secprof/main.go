@@ -5,34 +5,28 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/secprof/secprof/target"
 
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
 
-	"github.com/secprof/secprof/apparmor"
-	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
-	"github.com/secprof/secprof/importer"
 	"github.com/secprof/secprof/pipeline"
-	"github.com/secprof/secprof/semantic/srcdiff"
-	"github.com/secprof/secprof/syscalls/hostlib"
-	"github.com/secprof/secprof/verify/kernel"
+	"github.com/secprof/secprof/target"
 )
 
 type globals struct {
-	JSON bool `help:"Print diagnostics and results as JSON."`
+	JSON bool `help:"Print results (stdout) and diagnostics with the error (stderr, one object) as JSON."`
+
+	// session collects what this run reports; never a flag.
+	session *session
 }
 
 type cli struct {
@@ -46,13 +40,13 @@ type cli struct {
 	AppArmor apparmorCmd `cmd:"" name:"apparmor" help:"AppArmor helpers."`
 	Version  versionCmd  `cmd:"" help:"Print secprof's version."`
 
-	InstallCompletions kongplete.InstallCompletions `cmd:"" help:"Install shell completions for bash, zsh or fish."`
+	InstallCompletions installCompletionsCmd `cmd:"" help:"Install shell completions for bash, zsh or fish into your shell's startup file."`
 }
 
 type compileCmd struct {
 	Files  []string `arg:"" name:"file" help:"Profile sources: .sp DSL, secprof JSON, or Docker seccomp JSON." predictor:"file"`
 	Output string   `short:"o" help:"Write here instead of stdout: a file, or a directory (several sources or formats write NAME.json, NAME.oci.json… in it). Written atomically, and not at all on any error." default:"-" placeholder:"PATH"`
-	Format []string `short:"f" help:"Output formats, comma-separated: ${formats}." default:"docker" placeholder:"FORMAT"`
+	Format string   `short:"f" help:"Output formats, comma-separated: ${formats}." default:"docker" placeholder:"FORMAT"`
 	Stats  bool     `help:"Print the target and each filter's BPF instruction count per arch (built with libseccomp) to stderr."`
 	targetFlags
 }
@@ -72,28 +66,32 @@ func (c *compileCmd) Run(g *globals, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	g.session.target = &env
+	formats, err := pipeline.ParseFormats(c.Format)
+	if err != nil {
+		return err
+	}
+	if err := g.session.stdoutIsJSON(c.Output, formats); err != nil {
+		return err
+	}
 	req := pipeline.CompileRequest{
 		Files:   c.Files,
-		Formats: c.Format,
+		Formats: formats,
 		Output:  c.Output,
 		Env:     env,
-		Options: hostOptions(),
+		Options: pipeline.HostOptions(),
 	}
 	if c.Stats {
-		req.Stats = os.Stderr
+		req.Stats = g.session.stats
 	}
-	diags, err := pipeline.Compile(req, func(b []byte) error { _, err := stdout.Write(b); return err })
+	diags, err := pipeline.Compile(req, writeTo(stdout))
 	report(g, diags)
 	return err
 }
 
-// hostOptions asks the host's libseccomp about names, so a profile that
-// relies on a call runc would silently skip here says so.
-func hostOptions() compiler.Options {
-	if !hostlib.Available() {
-		return compiler.Options{}
-	}
-	return compiler.Options{KnownToHost: hostlib.Knows}
+// writeTo is the stdout of pipeline.WriteAll.
+func writeTo(w io.Writer) func([]byte) error {
+	return func(b []byte) error { _, err := w.Write(b); return err }
 }
 
 type testCmd struct {
@@ -108,24 +106,35 @@ func (c *testCmd) Run(ctx context.Context, g *globals, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	req := pipeline.TestRequest{Files: c.Files, Engine: c.Engine, Env: env, Options: hostOptions(), Timeout: c.Timeout}
-	if isTerminal(os.Stderr) {
+	g.session.target = &env
+	req := pipeline.TestRequest{Files: c.Files, Engine: c.Engine, Env: env, Options: pipeline.HostOptions(), Timeout: c.Timeout}
+	if !g.JSON && isTerminal(os.Stderr) {
+		// Progress is for a person; --json promises one object on stderr.
 		req.Progress = os.Stderr
 	}
 	results, diags, err := pipeline.Test(ctx, req)
 	report(g, diags)
 	if g.JSON {
-		writeJSON(stdout, results)
+		writeJSON(stdout, nonNil(results))
 	} else {
 		writeTable(stdout, results)
 	}
 	if err == nil && pipeline.Failed(results) {
-		return errTestsFailed
+		return &pipeline.FailedError{Msg: failedCount(results)}
 	}
 	return err
 }
 
-var errTestsFailed = &pipeline.FailedError{}
+// failedCount says how many checks did not hold, the reason of exit 1.
+func failedCount(rs []pipeline.CheckResult) string {
+	n := 0
+	for _, r := range rs {
+		if !r.OK {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d of %d checks failed", n, len(rs))
+}
 
 type importCmd struct {
 	File   string `arg:"" help:"A Docker-format seccomp JSON profile." predictor:"file"`
@@ -133,16 +142,12 @@ type importCmd struct {
 }
 
 func (c *importCmd) Run(g *globals, stdout io.Writer) error {
-	src, err := os.ReadFile(c.File)
-	if err != nil {
-		return pipeline.Usagef("%v", err)
+	if g.JSON && pipeline.IsStdout(c.Output) {
+		return pipeline.Usagef("--json keeps stdout JSON, and import writes secprof's language: give -o FILE")
 	}
-	out, diags := importer.ImportJSON(c.File, src, hostOptions())
+	diags, err := pipeline.Import(c.File, c.Output, pipeline.HostOptions(), writeTo(stdout))
 	report(g, diags)
-	if err := diags.Err(); err != nil {
-		return err
-	}
-	return pipeline.WriteAll([]pipeline.Output{{Path: c.Output, Data: out}}, func(b []byte) error { _, err := stdout.Write(b); return err })
+	return err
 }
 
 type diffCmd struct {
@@ -156,7 +161,8 @@ func (c *diffCmd) Run(g *globals, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, diags, err := srcdiff.Files(c.A, c.B, srcdiff.Options{Env: env})
+	g.session.target = &env
+	rep, diags, err := pipeline.Diff(c.A, c.B, env, pipeline.HostOptions())
 	report(g, diags)
 	if err != nil {
 		return err
@@ -167,23 +173,19 @@ func (c *diffCmd) Run(g *globals, stdout io.Writer) error {
 		io.WriteString(stdout, rep.Text())
 	}
 	if rep.ExitCode() != 0 {
-		return errDifferent
+		return &pipeline.FailedError{Msg: fmt.Sprintf("%s and %s decide differently (%d differences)", c.A, c.B, len(rep.Differences))}
 	}
 	return nil
 }
-
-// errDifferent makes diff exit 1 without an error message: the listing
-// is the answer.
-var errDifferent = &pipeline.FailedError{}
 
 type familiesCmd struct{}
 
 func (familiesCmd) Run(g *globals, stdout io.Writer) error {
 	if g.JSON {
-		writeJSON(stdout, compiler.Families())
+		writeJSON(stdout, nonNil(pipeline.Families()))
 		return nil
 	}
-	_, err := io.WriteString(stdout, compiler.FamiliesText())
+	_, err := io.WriteString(stdout, pipeline.FamiliesText())
 	return err
 }
 
@@ -195,96 +197,106 @@ type apparmorLoadCmd struct {
 	File string `arg:"" help:"An AppArmor profile written by secprof compile --format apparmor." predictor:"file"`
 }
 
-func (c *apparmorLoadCmd) Run(ctx context.Context) error {
-	if _, err := os.Stat(c.File); err != nil {
-		return pipeline.Usagef("%v", err)
-	}
-	err := apparmor.Load(ctx, c.File)
-	var na *apparmor.NotActiveError
-	if errors.As(err, &na) {
-		return pipeline.Usagef("%v", err)
-	}
-	return err
-}
+func (c *apparmorLoadCmd) Run(ctx context.Context) error { return pipeline.LoadAppArmor(ctx, c.File) }
 
 type versionCmd struct{}
 
-func (versionCmd) Run(stdout io.Writer) error {
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			v = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				v += " " + s.Value
-			}
-		}
+func (versionCmd) Run(g *globals, stdout io.Writer) error {
+	v := pipeline.Version()
+	if g.JSON {
+		writeJSON(stdout, v)
+		return nil
 	}
-	lib := hostlib.Version()
-	if lib == "" {
-		lib = "not linked"
-	}
-	_, err := fmt.Fprintf(stdout, "secprof %s (libseccomp %s)\n", v, lib)
+	_, err := fmt.Fprintf(stdout, "secprof %s (libseccomp %s)\n", v.Version, v.Libseccomp)
 	return err
 }
 
-// report prints diagnostics to stderr, as text or JSON.
-func report(g *globals, diags diag.List) {
-	if g.JSON {
-		os.Stderr.Write(diags.JSON())
-		return
-	}
-	for _, d := range diags {
-		if d.Severity != diag.Note {
-			fmt.Fprintln(os.Stderr, d.String())
-		}
-	}
-}
+// report hands diagnostics to the session: printed at once as text, or
+// kept for the one JSON object on stderr.
+func report(g *globals, diags diag.List) { g.session.report(diags) }
 
 func main() {
 	// The kernel check runs expectations in a re-executed copy of this
 	// binary; in that copy this call never returns.
-	kernel.MaybeRunChild()
+	pipeline.RunChildIfAsked()
 	// Ctrl-C, a kill and a closed terminal or ssh session all stop a
 	// command the same way: containers and temporary files are removed,
 	// the results so far printed, and secprof exits 2.
 	sigctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	code := runCLI(sigctx, os.Args[1:], os.Stdout, os.Stderr, func(parser *kong.Kong) {
+		kongplete.Complete(parser, kongplete.WithPredictor("file", complete.PredictFiles("*")))
+	})
+	stop()
+	os.Exit(code)
+}
+
+// exitRequest carries kong's exit (after --help, or a parse error) out of
+// run as a panic, so the process is never ended from inside a run.
+type exitRequest int
+
+// runCLI is the whole CLI on its arguments and streams, and returns the exit
+// code; tests and the CLI fuzz target call it in-process. complete, when
+// set, gets the parser first (shell completion, which exits on its own).
+func runCLI(ctx context.Context, args []string, stdout, stderr io.Writer, complete func(*kong.Kong)) (code int) {
+	out := &checkedWriter{w: stdout}
+	s := &session{json: wantsJSON(args), stderr: stderr}
+	defer func() {
+		if r := recover(); r != nil {
+			req, ok := r.(exitRequest)
+			if !ok {
+				panic(r)
+			}
+			code = int(req)
+			if code != 0 {
+				code = s.finish(pipeline.Usagef("%s", "bad command line"), out.err)
+			}
+		}
+	}()
 	var c cli
-	parser := kong.Must(&c,
+	c.session = s
+	opts := []kong.Option{
 		kong.Name("secprof"),
 		kong.Description("Compile, check and prove seccomp and AppArmor profiles."),
-		kong.UsageOnError(),
 		kong.Vars{
 			"formats":        strings.Join(pipeline.Formats, ", "),
 			"default_arch":   target.DefaultArch,
 			"default_kernel": target.DefaultKernel,
 			"default_caps":   target.DefaultCaps,
 		},
-		kong.BindTo(io.Writer(os.Stdout), (*io.Writer)(nil)),
-		kong.BindTo(sigctx, (*context.Context)(nil)),
-		kong.Exit(func(code int) {
-			if code != 0 {
-				code = pipeline.ExitUsage
-			}
-			os.Exit(code)
-		}),
-	)
-	kongplete.Complete(parser, kongplete.WithPredictor("file", complete.PredictFiles("*")))
-	ctx, err := parser.Parse(os.Args[1:])
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "secprof: %v\n", err)
-		os.Exit(pipeline.ExitUsage)
+		kong.Writers(out, stderr),
+		kong.BindTo(io.Writer(out), (*io.Writer)(nil)),
+		kong.BindTo(ctx, (*context.Context)(nil)),
+		kong.Exit(func(code int) { panic(exitRequest(code)) }),
 	}
-	err = ctx.Run(&c.globals)
+	if !s.json {
+		// Usage text on stdout would break --json's promise.
+		opts = append(opts, kong.UsageOnError())
+	}
+	parser, err := kong.New(&c, opts...)
 	if err != nil {
-		var dl diag.ErrorList
-		var failed *pipeline.FailedError
-		if !errors.As(err, &dl) && !errors.As(err, &failed) {
-			fmt.Fprintf(os.Stderr, "secprof: %v\n", err)
+		panic(err) // the CLI's own declaration is wrong
+	}
+	if complete != nil {
+		complete(parser)
+	}
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		return s.finish(pipeline.Usagef("%v", err), out.err)
+	}
+	return s.finish(kctx.Run(&c.globals), out.err)
+}
+
+// wantsJSON looks for --json before kong has parsed the arguments, so
+// even a parse error is reported as JSON.
+func wantsJSON(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--json" || a == "--json=true" {
+			return true
 		}
 	}
-	stop()
-	os.Exit(pipeline.ExitCode(err))
+	return false
 }

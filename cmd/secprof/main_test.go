@@ -22,6 +22,13 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	// A fuzz worker runs FuzzCLI in-process only: building the binary in
+	// each worker would stall fuzzing for the length of a go build.
+	for _, a := range os.Args {
+		if strings.HasPrefix(a, "-test.fuzzworker") {
+			os.Exit(m.Run())
+		}
+	}
 	dir, err := os.MkdirTemp("", "secprof-cli-")
 	if err != nil {
 		panic(err)

@@ -8,13 +8,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/secprof/secprof/target"
-
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/target"
 )
 
 // MaxInstructions is the kernel's limit on one seccomp program (BPF_MAXINSNS).

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	libseccomp "github.com/seccomp/libseccomp-golang"
@@ -22,6 +20,7 @@ import (
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
+	"github.com/secprof/secprof/target"
 )
 
 var (

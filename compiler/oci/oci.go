@@ -7,10 +7,9 @@ package oci
 import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/dockerjson"
+	"github.com/secprof/secprof/target"
 )
 
 // Seccomp builds linux.seccomp for a container in env.

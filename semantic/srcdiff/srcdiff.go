@@ -6,8 +6,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/compiler"
@@ -15,6 +13,7 @@ import (
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
+	"github.com/secprof/secprof/target"
 )
 
 // Options choose the environment the two sources are compared in.
@@ -28,8 +27,7 @@ type Options struct {
 type Report struct {
 	A           string                `json:"a"`
 	B           string                `json:"b"`
-	Caps        []string              `json:"caps"`
-	Arch        string                `json:"arch"`
+	Target      target.Env            `json:"target"`
 	Equal       bool                  `json:"equal"`
 	Differences []semantic.Difference `json:"differences"`
 }
@@ -47,11 +45,7 @@ func (r *Report) ExitCode() int {
 func (r *Report) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "A: %s\nB: %s\n", r.A, r.B)
-	caps := strings.Join(r.Caps, " ")
-	if caps == "" {
-		caps = "none"
-	}
-	fmt.Fprintf(&b, "host arch: %s; capabilities: %s\n", r.Arch, caps)
+	fmt.Fprintf(&b, "target: %s\n", r.Target)
 	if r.Equal {
 		b.WriteString("equal: both decide every syscall alike\n")
 		return b.String()
@@ -114,8 +108,8 @@ func Sources(nameA string, srcA []byte, nameB string, srcB []byte, opts Options)
 	}
 	return &Report{
 		A: nameA, B: nameB,
-		Caps: append([]string{}, opts.Env.Caps...), Arch: opts.Env.NativeArch,
-		Equal: len(ds) == 0, Differences: ds,
+		Target: opts.Env,
+		Equal:  len(ds) == 0, Differences: ds,
 	}, diags, nil
 }
 

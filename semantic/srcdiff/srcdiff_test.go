@@ -10,13 +10,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/secprof/secprof/target"
-
 	"github.com/moby/profiles/seccomp"
 
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
+	"github.com/secprof/secprof/target"
 )
 
 func defaultOpts() Options { return Options{Env: target.Default()} }
