@@ -36,7 +36,7 @@ func FuzzCLI(f *testing.F) {
 	f.Add([]byte("profile ../../evil\ndefault allow\n"), uint8(1), uint8(15), false)
 	f.Add([]byte("profile web\ndefault allow\napparmor {\n deny /etc/shadow rw\n}\n"), uint8(2), uint8(9), true)
 	f.Fuzz(func(t *testing.T, src []byte, kind, formatBits uint8, jsonMode bool) {
-		dir := t.TempDir()
+		dir := memoryDir(t)
 		in := filepath.Join(dir, "in.sp")
 		if err := os.WriteFile(in, src, 0o644); err != nil {
 			t.Fatal(err)
@@ -86,6 +86,21 @@ func FuzzCLI(f *testing.F) {
 			t.Fatalf("/dev/null is no longer a character device")
 		}
 	})
+}
+
+// memoryDir is a fresh directory in memory where the machine has one
+// (/dev/shm), else under the test's temporary directory. Every compile
+// syncs the files it writes; on a disk each sync waits for the device, and
+// the fuzzer would spend its time waiting instead of trying inputs.
+func memoryDir(t *testing.T) string {
+	t.Helper()
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if dir, err := os.MkdirTemp("/dev/shm", "secprof-fuzz-"); err == nil {
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			return dir
+		}
+	}
+	return t.TempDir()
 }
 
 // formatList picks -f from four bits; no bit means the default, docker.

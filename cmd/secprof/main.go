@@ -114,9 +114,11 @@ func (c *testCmd) Run(ctx context.Context, g *globals, stdout io.Writer) error {
 	}
 	results, diags, err := pipeline.Test(ctx, req)
 	report(g, diags)
-	if g.JSON {
+	switch {
+	case g.JSON:
 		writeJSON(stdout, nonNil(results))
-	} else {
+	case len(results) > 0 || err == nil:
+		// A run that got no result before its error shows only the error.
 		writeTable(stdout, results)
 	}
 	if err == nil && pipeline.Failed(results) {

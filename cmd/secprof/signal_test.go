@@ -21,9 +21,14 @@ import (
 	"github.com/secprof/secprof/verify/container"
 )
 
+// blockingExpects is how many expect lines hold the kernel phase: each
+// starts a sandboxed child (a few milliseconds), so together they last far
+// longer than the time the test takes to send its signal.
+const blockingExpects = 3000
+
 // signalPhases are the two phases of secprof test a signal can hit: the
-// kernel check (a blocking call holds each expectation for
-// kernel.Blocked) and the run lines (a sleep holds the container).
+// kernel check (thousands of expect lines, each in its own child) and the
+// run lines (a sleep holds the container).
 var signalPhases = []struct {
 	name, engine, src string
 	// first is the check whose result must be printed: it was obtained
@@ -32,7 +37,7 @@ var signalPhases = []struct {
 }{
 	{
 		name: "kernel", engine: "runc",
-		src:   "default allow\ndeny @chmod\ntest {\n  expect getpid allow\n" + strings.Repeat("  expect pause allow\n", 6) + "  run \"echo never\" succeeds\n}\n",
+		src:   "default allow\ndeny @chmod\ntest {\n  expect getpid allow\n" + strings.Repeat("  expect pause allow\n", blockingExpects) + "  run \"echo never\" succeeds\n}\n",
 		first: "expect getpid",
 	},
 	{
@@ -76,7 +81,11 @@ func TestSignalsStopCleanly(t *testing.T) {
 				}
 				c := startOnTerminal(t, tmp, args...)
 				if ph.name == "kernel" {
-					c.waitForBlockedChild(t)
+					c.waitForKernelChildren(t, 3)
+				} else if asJSON {
+					// --json keeps stderr for its one object: no progress
+					// lines to wait for, so wait for the second command.
+					waitForCommand(t, "sleep 300")
 				} else {
 					c.waitForProgress(t, "(2/3)")
 				}
@@ -91,7 +100,7 @@ func TestSignalsStopCleanly(t *testing.T) {
 				checkResultsSoFar(t, stdout, asJSON, ph.first)
 				// The signal stopped the phase: the lines after it have no
 				// results (the kernel phase used to run to its end first).
-				if n := strings.Count(stdout, "expect pause"); n >= 6 {
+				if n := strings.Count(stdout, "expect pause"); n >= blockingExpects {
 					t.Errorf("all %d blocking expect lines ran after the signal:\n%s", n, stdout)
 				}
 				if strings.Contains(stdout, "sleep 300") || strings.Contains(stdout, "echo never") {
@@ -270,24 +279,43 @@ func (c *cliRun) waitForProgress(t *testing.T, what string) {
 	}
 }
 
-// waitForBlockedChild waits until a kernel-check child has lived 600ms:
-// only a blocking call (pause) lives that long, so the expect line before
-// it has its result.
-func (c *cliRun) waitForBlockedChild(t *testing.T) {
+// waitForKernelChildren waits until n kernel-check children have come and
+// gone or are running: the first expect line (getpid) has its result then,
+// and the phase is under way.
+func (c *cliRun) waitForKernelChildren(t *testing.T, n int) {
 	t.Helper()
-	seen := map[int]time.Time{}
+	seen := map[int]bool{}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, pid := range childrenOf(c.cmd.Process.Pid) {
-			if first, ok := seen[pid]; !ok {
-				seen[pid] = time.Now()
-			} else if time.Since(first) > 600*time.Millisecond {
+			seen[pid] = true
+		}
+		if len(seen) >= n {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("fewer than %d kernel-check children within 60s:\n%s", n, c.terminal())
+}
+
+// waitForCommand waits until a process runs cmd (its arguments joined by
+// blanks contain it), then a little longer, so that the result of the
+// command before it, which ended before it started, has been read.
+func waitForCommand(t *testing.T, cmd string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			if err == nil && strings.Contains(strings.ReplaceAll(string(b), "\x00", " "), cmd) {
+				time.Sleep(500 * time.Millisecond)
 				return
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("no kernel-check child blocked within 60s:\n%s", c.terminal())
+	t.Fatalf("no process ran %q within 60s", cmd)
 }
 
 // childrenOf lists the processes whose parent is pid.

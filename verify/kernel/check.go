@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -189,7 +190,7 @@ func check(ctx context.Context, prog *bpf.Program, hostNS map[string]uint64, e E
 func runChild(ctx context.Context, req request, prog []byte) (outcome, error) {
 	// The child mounts its tmpfs root here, in its own mount namespace:
 	// the host sees an empty directory, which it can traverse.
-	dir, err := os.MkdirTemp("", "secprof-kernel-")
+	dir, err := os.MkdirTemp(mountParent(), "secprof-kernel-")
 	if err != nil {
 		return outcome{}, err
 	}
@@ -496,4 +497,38 @@ func (c *cappedBuffer) String() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return strings.TrimSpace(c.buf.String())
+}
+
+// mountParent is where the child's mount point is made: the temporary
+// directory, unless some directory on its path is closed to other users
+// (a private TMPDIR). The child is root only in its own user namespace,
+// an unprivileged id on the host, and must be able to reach the mount
+// point to mount on it; /tmp and /dev/shm are open to everyone.
+func mountParent() string {
+	for _, dir := range []string{os.TempDir(), "/tmp", "/dev/shm"} {
+		if searchableByOthers(dir) {
+			return dir
+		}
+	}
+	return os.TempDir() // the child then says what it could not mount
+}
+
+// searchableByOthers reports whether every directory from / to dir lets
+// any user pass through it.
+func searchableByOthers(dir string) bool {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for {
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return true
+		}
+		dir = parent
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -351,5 +352,24 @@ func TestSandboxBoundsMemory(t *testing.T) {
 		if r := checkOne(t, allowAll(), c.exp); r.Got != c.got {
 			t.Errorf("%s in the sandbox: %s (%s); want %s", r.Expectation, r.Got, r.Why, c.got)
 		}
+	}
+}
+
+// A private TMPDIR (0700, as systemd's PrivateTmp or a user's own gives)
+// is closed to the sandbox's unprivileged id: the check still runs, with
+// its mount point made where that id can reach it.
+func TestPrivateTmpdir(t *testing.T) {
+	requireKernel(t)
+	private := filepath.Join(t.TempDir(), "private")
+	if err := os.Mkdir(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", private)
+	r := checkOne(t, denyShmctlSetpriority(), Expectation{Syscall: "getpid", Want: allow})
+	if !r.OK {
+		t.Errorf("expect getpid allow with TMPDIR=%s (0700): %+v", private, r)
+	}
+	if entries, _ := os.ReadDir(private); len(entries) != 0 {
+		t.Errorf("the check left %d entries in TMPDIR", len(entries))
 	}
 }
