@@ -7,7 +7,9 @@
 # run alternately, RUNS times each per input (default 200), first one then
 # the other in turns, so a machine loaded by other work slows both alike.
 # Prints the median wall time of each and the median of the pairwise
-# ratios (working tree / BASE): 1.00x means no difference a user sees.
+# ratios (working tree / BASE), then the mean CPU time of each and their
+# ratio, the steadier figure on a shared machine: 1.00x means no difference
+# a user sees.
 set -euo pipefail
 runs=${1:-200}
 base=${2:-HEAD}
@@ -21,14 +23,24 @@ git archive "$(git rev-parse --verify "$base^{commit}")" | tar -x -C "$tmp/src"
 (cd "$tmp/src" && go build -o "$tmp/base" ./cmd/secprof)
 mobydefault=$(go list -m -f '{{.Dir}}' github.com/moby/profiles/seccomp)/default.json
 
-# one BIN INPUT: run one compile, print its wall time in microseconds.
-# EPOCHREALTIME is read by the shell itself, so no extra process is timed.
+# one BIN INPUT: run one compile, print its wall time and its CPU time
+# (user + system) in microseconds. EPOCHREALTIME is read by the shell itself,
+# so no extra process is timed; one runs in a subshell of its own, whose
+# only child is the compile, so the second line of "times" is that child's
+# (to the millisecond; over many runs the rounding averages out).
+# CPU time barely moves when other work holds the CPUs; wall time does.
 one() {
-	local t0 t1
+	local t0 t1 cpu out=$tmp/times.$BASHPID
 	t0=${EPOCHREALTIME/./}
 	"$1" compile "$2" -o "$tmp/out.json" 2>/dev/null
 	t1=${EPOCHREALTIME/./}
-	echo $((t1 - t0))
+	# Redirected, the builtin runs in this shell; in a pipe it would not.
+	times >"$out"
+	cpu=$(awk 'NR == 2 {
+		for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); us += (t[1] * 60 + t[2]) * 1e6 }
+		printf "%d", us
+	}' "$out")
+	echo "$((t1 - t0)) $cpu"
 }
 
 for input in profiles/docker-default.sp "$mobydefault"; do
@@ -50,9 +62,11 @@ for input in profiles/docker-default.sp "$mobydefault"; do
 		for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j-1] > v[j]; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
 		return n % 2 ? v[(n+1)/2] : (v[n/2] + v[n/2+1]) / 2
 	}
-	{ n++; b[n] = $1; w[n] = $2; r[n] = $2 / $1 }
+	{ n++; b[n] = $1; w[n] = $3; r[n] = $3 / $1; bcpu += $2; wcpu += $4 }
 	END {
 		printf "compile %s: %s %.2f ms, working tree %.2f ms (medians of %d runs each); ratio %.3fx (median of pairs)\n",
 			input, base, median(b, n) / 1000, median(w, n) / 1000, n, median(r, n)
+		printf "  CPU time (user+system, mean): %s %.2f ms, working tree %.2f ms; ratio %.3fx\n",
+			base, bcpu / n / 1000, wcpu / n / 1000, wcpu / bcpu
 	}'
 done
