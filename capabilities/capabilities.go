@@ -9,19 +9,32 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/docker/docker/oci/caps"
 	"github.com/moby/sys/capability"
 )
 
 // DockerDefault is the set Docker gives a container that asks for nothing
 // more, sorted. Docker's default seccomp profile is written against it.
-func DockerDefault() []string { return slices.Clone(dockerDefault()) }
+func DockerDefault() []string { return slices.Clone(dockerDefault) }
 
-var dockerDefault = sync.OnceValue(func() []string {
-	c := caps.DefaultCapabilities()
-	slices.Sort(c)
-	return c
-})
+// dockerDefault is moby's oci/caps.DefaultCapabilities, sorted, written out
+// so that the binary does not link github.com/docker/docker for fourteen
+// names; TestDockerDefaultIsMobys holds it to moby's list.
+var dockerDefault = []string{
+	"CAP_AUDIT_WRITE",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_MKNOD",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_RAW",
+	"CAP_SETFCAP",
+	"CAP_SETGID",
+	"CAP_SETPCAP",
+	"CAP_SETUID",
+	"CAP_SYS_CHROOT",
+}
 
 // All is every capability the kernel defines, sorted.
 func All() []string { return slices.Clone(all()) }
@@ -79,7 +92,7 @@ func Describe(caps []string) string {
 	switch {
 	case len(caps) == 0:
 		return "none"
-	case slices.Equal(caps, dockerDefault()):
+	case slices.Equal(caps, dockerDefault):
 		return "docker-default"
 	case slices.Equal(caps, all()):
 		return "all"

@@ -3,6 +3,8 @@ package capabilities
 import (
 	"slices"
 	"testing"
+
+	"github.com/docker/docker/oci/caps"
 )
 
 func TestSets(t *testing.T) {
@@ -33,5 +35,15 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := Parse("sys_admn"); err == nil {
 		t.Error("unknown capability accepted")
+	}
+}
+
+// TestDockerDefaultIsMobys holds the written-out default set to the one
+// moby gives a container, so a moby upgrade that changes it fails here.
+func TestDockerDefaultIsMobys(t *testing.T) {
+	want := caps.DefaultCapabilities()
+	slices.Sort(want)
+	if got := DockerDefault(); !slices.Equal(got, want) {
+		t.Errorf("DockerDefault() = %v\nmoby's oci/caps.DefaultCapabilities() = %v", got, want)
 	}
 }

@@ -76,9 +76,10 @@ func encodingJSON(t *testing.T, v any) []byte {
 	return buf.Bytes()
 }
 
-// TestWriteMatchesEncodingJSON holds the hand-written writer to
-// encoding/json's bytes: for Docker's default, and for profiles filled at
-// random, where a field moby adds later would show up on one side only.
+// TestWriteMatchesEncodingJSON holds Encode's path for moby's profile type
+// to encoding/json's bytes with two-space indent and no HTML escaping (the
+// path every other value takes): for Docker's default, and for profiles
+// filled at random through every field, escapes and omitempty case.
 func TestWriteMatchesEncodingJSON(t *testing.T) {
 	profiles := []*seccomp.Seccomp{seccomp.DefaultProfile(), {}}
 	r := rand.New(rand.NewPCG(1, 2))
@@ -93,7 +94,7 @@ func TestWriteMatchesEncodingJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		if want := encodingJSON(t, p); !bytes.Equal(got, want) {
-			t.Fatalf("profile %d: writer gives\n%s\nencoding/json gives\n%s", i, got, want)
+			t.Fatalf("profile %d: Encode gives\n%s\nencoding/json gives\n%s", i, got, want)
 		}
 	}
 }
