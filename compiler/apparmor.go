@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"errors"
 	"slices"
 	"strings"
 
@@ -10,13 +9,6 @@ import (
 	"github.com/secprof/secprof/internal/suggest"
 	"github.com/secprof/secprof/profiles"
 )
-
-// aaKinds are the words an apparmor statement may start with after its
-// allow or deny, in the order suggestions prefer them.
-var aaKinds = []string{"capability", "network", "mount", "remount", "umount", "pivot_root", "ptrace", "signal", "file"}
-
-// aaSettings are the statements that set something rather than add a rule.
-var aaSettings = []string{"name", "base", "include", "runtime-peers"}
 
 // AppArmorProfile interprets the apparmor block of f into an AppArmor
 // profile. It returns nil and no diagnostics when f has no apparmor block,
@@ -61,199 +53,89 @@ type aaRule struct {
 	access []string      // ptrace and signal rules; empty means all
 }
 
-func (in *aaInterp) statement(st profiles.Statement) {
-	// The DSL lexer hands over AppArmor's punctuation as words: the commas
-	// of signal (send,receive) and of a habitual trailing comma.
-	words := slices.DeleteFunc(slices.Clone(st.Words), func(w profiles.Word) bool {
-		return w.Text == "," || w.Text == "(" || w.Text == ")"
-	})
-	if len(words) == 0 {
-		return
-	}
-	head := words[0]
-	switch head.Text {
-	case "name", "base", "include", "runtime-peers":
-		in.setting(head, words[1:])
-		return
-	}
-	deny, explicit := false, false
-	if head.Text == "allow" || head.Text == "deny" {
-		deny, explicit = head.Text == "deny", true
-		words = words[1:]
-		if len(words) == 0 {
-			in.diags.Errorf(head.Pos, "%s needs a rule: a path and mode, capability, network, mount, umount, pivot_root, ptrace or signal", head.Text)
-			return
+// statement resolves one parsed statement: it looks names up and records
+// the rule for the checks that need the whole block.
+func (in *aaInterp) statement(st profiles.AAStatement) {
+	switch s := st.(type) {
+	case *profiles.AAName:
+		if in.setOnce("name", s.Pos) {
+			in.setName(s.Value)
 		}
-	}
-	owner := false
-	if words[0].Text == "owner" {
-		owner = true
-		if len(words) == 1 || !isAAPath(words[1].Text) {
-			in.diags.Errorf(words[0].Pos, "owner must be followed by a path and a mode, e.g. owner /home/*/** rw")
-			return
+	case *profiles.AABase:
+		if in.setOnce("base", s.Pos) {
+			in.setBase(s.Value)
 		}
-		words = words[1:]
-	}
-	kw := words[0]
-	switch {
-	case isAAPath(kw.Text):
-		in.fileRule(deny, owner, kw, words[1:])
-	case kw.Text == "file":
-		in.noArgs(kw, words[1:])
-		in.addFile(apparmor.FileRule{Deny: deny}, kw)
-	case kw.Text == "capability":
-		in.capabilityRule(deny, kw, words[1:])
-	case kw.Text == "network":
-		in.networkRule(deny, kw, words[1:])
-	case slices.Contains(apparmor.MountKinds(), apparmor.MountKind(kw.Text)):
-		if len(words) > 1 {
-			in.diags.Errorf(words[1].Pos, "%s takes no options here; write %s alone to cover every %s", kw.Text, strings.TrimSpace(qualifier(deny)+kw.Text), kw.Text)
-			return
+	case *profiles.AARuntimePeers:
+		if in.setOnce("runtime-peers", s.Pos) && s.Value.Text == "off" {
+			in.p.NoRuntimePeers = true
+			in.peersOff = &s.Value
 		}
-		r := apparmor.MountRule{Deny: deny, Kind: apparmor.MountKind(kw.Text)}
-		in.add("mount "+kw.Text, aaRule{deny: deny, pos: kw.Pos, text: r.String()})
+	case *profiles.AAInclude:
+		in.include(s.Path)
+	case *profiles.AAFile:
+		r := apparmor.FileRule{Deny: s.Deny(), Owner: s.Owner != nil, Path: s.Path.Text, Mode: s.Access}
+		in.addFile(r, s.Path)
+	case *profiles.AAAllFiles:
+		in.addFile(apparmor.FileRule{Deny: s.Deny()}, s.Keyword)
+	case *profiles.AACapability:
+		in.capabilityRule(s.Deny(), s.Keyword, s.Names)
+	case *profiles.AANetwork:
+		in.networkRule(s.Deny(), s.Keyword, s.Args)
+	case *profiles.AAMount:
+		r := apparmor.MountRule{Deny: s.Deny(), Kind: apparmor.MountKind(s.Kind.Text)}
+		in.add("mount "+s.Kind.Text, aaRule{deny: r.Deny, pos: s.Kind.Pos, text: r.String()})
 		in.p.Mounts = append(in.p.Mounts, r)
-	case kw.Text == "ptrace" || kw.Text == "signal":
-		in.peerRule(deny, kw, words[1:])
-	default:
-		d := in.diags.Errorf(kw.Pos, "unknown apparmor statement %q", kw.Text)
-		candidates := aaKinds
-		if !explicit {
-			candidates = append(append([]string{"allow", "deny", "owner"}, aaSettings...), aaKinds...)
-		}
-		d.Suggestion = suggest.Closest(kw.Text, candidates)
-		if d.Suggestion == "" && strings.Contains(kw.Text, "/") {
-			d.Suggestion = "/" + kw.Text
-			d.Message += "; a path starts with / or a variable such as @{HOME}"
-		}
+	case *profiles.AAPtrace:
+		in.peerRule(s.AAPeerRule, apparmor.PtraceAccesses())
+	case *profiles.AASignal:
+		in.peerRule(s.AAPeerRule, apparmor.SignalAccesses())
 	}
 }
 
-func isAAPath(s string) bool { return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "@{") }
-
-func qualifier(deny bool) string {
-	if deny {
-		return "deny "
-	}
-	return ""
-}
-
-func (in *aaInterp) noArgs(kw profiles.Word, rest []profiles.Word) {
-	if len(rest) > 0 {
-		in.diags.Errorf(rest[0].Pos, "%s takes no arguments", kw.Text)
-	}
-}
-
-func (in *aaInterp) setting(head profiles.Word, args []profiles.Word) {
+// setOnce records a setting written at pos, and reports it when it was
+// set before.
+func (in *aaInterp) setOnce(key string, pos diag.Pos) bool {
 	if in.set == nil {
 		in.set = map[string]diag.Pos{}
 	}
-	if prev, ok := in.set[head.Text]; ok && head.Text != "include" {
-		d := in.diags.Errorf(head.Pos, "%s is set twice", head.Text)
+	if prev, ok := in.set[key]; ok {
+		d := in.diags.Errorf(pos, "%s is set twice", key)
 		d.Related = []diag.Pos{prev}
+		return false
+	}
+	in.set[key] = pos
+	return true
+}
+
+func (in *aaInterp) include(path profiles.Word) {
+	if err := apparmor.CheckInclude(path.Text); err != nil {
+		in.diags.Errorf(path.Pos, "%v", err)
 		return
 	}
-	in.set[head.Text] = head.Pos
-	if head.Text == "include" {
-		// include <abstractions/base> arrives as <, the path and >.
-		var parts []string
-		for _, w := range args {
-			if w.Text != "<" && w.Text != ">" {
-				parts = append(parts, strings.Trim(w.Text, "<>"))
-			}
-		}
-		if len(parts) != 1 {
-			in.diags.Errorf(head.Pos, "include takes one file under /etc/apparmor.d, e.g. include abstractions/base")
-			return
-		}
-		if err := apparmor.CheckInclude(parts[0]); err != nil {
-			in.diags.Errorf(args[0].Pos, "%v", err)
-			return
-		}
-		if !slices.Contains(in.p.Includes, parts[0]) {
-			in.p.Includes = append(in.p.Includes, parts[0])
-		}
-		return
-	}
-	if len(args) != 1 {
-		in.diags.Errorf(head.Pos, "%s takes one value", head.Text)
-		return
-	}
-	arg := args[0]
-	switch head.Text {
-	case "name":
-		if err := apparmor.CheckName(arg.Text); err != nil {
-			in.diags.Errorf(arg.Pos, "%v", err)
-			return
-		}
-		in.name = &arg
-	case "base":
-		var bases []string
-		for _, b := range apparmor.Bases() {
-			bases = append(bases, string(b))
-		}
-		if !slices.Contains(bases, arg.Text) {
-			d := in.diags.Errorf(arg.Pos, "unknown base %q; a profile starts from %s", arg.Text, strings.Join(bases, " or "))
-			d.Suggestion = suggest.Closest(arg.Text, bases)
-			return
-		}
-		in.p.Base = apparmor.Base(arg.Text)
-	case "runtime-peers":
-		switch arg.Text {
-		case "on":
-		case "off":
-			in.p.NoRuntimePeers = true
-			in.peersOff = &arg
-		default:
-			d := in.diags.Errorf(arg.Pos, "runtime-peers is on or off, not %q", arg.Text)
-			d.Suggestion = suggest.Closest(arg.Text, []string{"on", "off"})
-		}
+	if !slices.Contains(in.p.Includes, path.Text) {
+		in.p.Includes = append(in.p.Includes, path.Text)
 	}
 }
 
-func (in *aaInterp) fileRule(deny, owner bool, path profiles.Word, rest []profiles.Word) {
-	if len(rest) == 0 {
-		in.diags.Errorf(path.Pos, "%s needs a mode after it, e.g. r, rw or ix", path.Text)
+func (in *aaInterp) setName(v profiles.Word) {
+	if err := apparmor.CheckName(v.Text); err != nil {
+		in.diags.Errorf(v.Pos, "%v", err)
 		return
 	}
-	if len(rest) > 1 {
-		in.diags.Errorf(rest[1].Pos, "unexpected %q after the mode; a file rule is a path and one mode", rest[1].Text)
-		return
-	}
-	mw := rest[0]
-	m, err := apparmor.ParseMode(mw.Text)
-	if err != nil {
-		in.modeError(mw, err)
-		return
-	}
-	r := apparmor.FileRule{Deny: deny, Owner: owner, Path: path.Text, Mode: m}
-	if err := r.Check(); err != nil {
-		var pe *apparmor.PathError
-		if errors.As(err, &pe) {
-			in.diags.Errorf(shift(path.Pos, pe.Offset), "bad path glob: %s", pe.Msg)
-			return
-		}
-		in.modeError(mw, err)
-		return
-	}
-	in.addFile(r, path)
+	in.name = &v
 }
 
-func (in *aaInterp) modeError(mw profiles.Word, err error) {
-	var me *apparmor.ModeError
-	if errors.As(err, &me) {
-		in.diags.Errorf(shift(mw.Pos, me.Offset), "bad file mode %q: %s", mw.Text, me.Msg).Suggestion = me.Suggestion
+func (in *aaInterp) setBase(v profiles.Word) {
+	var bases []string
+	for _, b := range apparmor.Bases() {
+		bases = append(bases, string(b))
+	}
+	if !slices.Contains(bases, v.Text) {
+		d := in.diags.Errorf(v.Pos, "unknown base %q; a profile starts from %s", v.Text, strings.Join(bases, " or "))
+		d.Suggestion = suggest.Closest(v.Text, bases)
 		return
 	}
-	in.diags.Errorf(mw.Pos, "bad file mode %q: %v", mw.Text, err)
-}
-
-// shift moves a position off bytes to the right, to point inside a word.
-func shift(p diag.Pos, off int) diag.Pos {
-	if p.Col > 0 {
-		p.Col += off
-	}
-	return p
+	in.p.Base = apparmor.Base(v.Text)
 }
 
 func (in *aaInterp) addFile(r apparmor.FileRule, at profiles.Word) {
@@ -335,37 +217,26 @@ func (in *aaInterp) networkRule(deny bool, kw profiles.Word, words []profiles.Wo
 	in.p.Network = append(in.p.Network, r)
 }
 
-func (in *aaInterp) peerRule(deny bool, kw profiles.Word, words []profiles.Word) {
-	known := apparmor.SignalAccesses()
-	if kw.Text == "ptrace" {
-		known = apparmor.PtraceAccesses()
-	}
-	var access []string
-	var peer *profiles.Word
-	for i, w := range words {
-		if name, ok := strings.CutPrefix(w.Text, "peer="); ok {
-			if err := apparmor.CheckName(name); err != nil {
-				in.diags.Errorf(shift(w.Pos, len("peer=")), "%v", err)
-				return
-			}
-			peer = &words[i]
-			continue
-		}
-		if !slices.Contains(known, w.Text) {
-			d := in.diags.Errorf(w.Pos, "unknown %s access %q; %s takes %s and peer=NAME", kw.Text, w.Text, kw.Text, strings.Join(known, ", "))
-			d.Suggestion = suggest.Closest(w.Text, known)
+// peerRule resolves a ptrace or signal rule; known are the accesses of its
+// kind, in AppArmor's order.
+func (in *aaInterp) peerRule(st profiles.AAPeerRule, known []string) {
+	deny, kw := st.Deny(), st.Keyword
+	peerName := ""
+	if st.Peer != nil {
+		if err := apparmor.CheckName(st.Peer.Text); err != nil {
+			in.diags.Errorf(st.Peer.Pos, "%v", err)
 			return
 		}
+		peerName = st.Peer.Text
+	}
+	var access []string
+	for _, w := range st.Access {
 		if !slices.Contains(access, w.Text) {
 			access = append(access, w.Text)
 		}
 	}
 	// Write accesses in AppArmor's order so that equal rules print alike.
 	slices.SortFunc(access, func(a, b string) int { return slices.Index(known, a) - slices.Index(known, b) })
-	peerName := ""
-	if peer != nil {
-		peerName = strings.TrimPrefix(peer.Text, "peer=")
-	}
 	var text string
 	if kw.Text == "ptrace" {
 		r := apparmor.PtraceRule{Deny: deny, Access: access, Peer: peerName}

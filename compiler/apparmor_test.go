@@ -245,8 +245,10 @@ func TestAppArmorName(t *testing.T) {
 	}
 }
 
-// FuzzAppArmorProfile feeds arbitrary apparmor blocks to the interpreter:
-// nothing may panic, and whatever it accepts the renderer must render.
+// FuzzAppArmorProfile feeds arbitrary apparmor blocks to the parser and
+// the interpreter: nothing may panic, whatever the interpreter accepts the
+// renderer must render, and the block printed statement by statement
+// (each node's String) must compile to the same profile.
 func FuzzAppArmorProfile(f *testing.F) {
 	for _, path := range appArmorCases(f) {
 		ar, err := txtar.ParseFile(path)
@@ -261,6 +263,8 @@ func FuzzAppArmorProfile(f *testing.F) {
 	}
 	f.Add("profile x\napparmor {\n deny capability sys_admn\n allow /a/{b,[c} ix\n}\n")
 	f.Fuzz(func(t *testing.T, src string) {
+		// A block with syntax errors still holds the statements that
+		// parsed; the interpreter must cope with those too.
 		file, _ := profiles.ParseDSL("fuzz.sp", []byte(src))
 		p, diags := AppArmorProfile(file)
 		if p == nil {
@@ -269,8 +273,36 @@ func FuzzAppArmorProfile(f *testing.F) {
 		if diags.HasErrors() {
 			t.Fatalf("a profile came back with errors:\n%s", diags.Text())
 		}
-		if _, err := apparmor.Render(p); err != nil {
+		text, err := apparmor.Render(p)
+		if err != nil {
 			t.Fatalf("accepted but cannot render: %v\n%s", err, src)
 		}
+		if again := renderPrinted(t, file); !bytes.Equal(again, text) {
+			t.Fatalf("the printed statements compile to\n%s\nnot\n%s", again, text)
+		}
 	})
+}
+
+// renderPrinted reparses each apparmor statement of f from its String and
+// renders what the interpreter makes of them.
+func renderPrinted(t *testing.T, f *profiles.File) []byte {
+	t.Helper()
+	printed := *f
+	printed.AppArmor = &profiles.AppArmor{Pos: f.AppArmor.Pos}
+	for _, st := range f.AppArmor.Statements {
+		again, diags := profiles.ParseAAStatement(st.Start(), st.String())
+		if again == nil {
+			t.Fatalf("%s does not parse back:\n%s", st, diags.Text())
+		}
+		printed.AppArmor.Statements = append(printed.AppArmor.Statements, again)
+	}
+	p, diags := AppArmorProfile(&printed)
+	if p == nil {
+		t.Fatalf("the printed statements do not compile:\n%s", diags.Text())
+	}
+	text, err := apparmor.Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
 }

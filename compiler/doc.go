@@ -5,5 +5,12 @@
 // dropped, and a deterministic order. Backends (Docker JSON, OCI, BPF,
 // AppArmor) read only the Policy, never the source.
 //
+// AppArmorProfile resolves the apparmor block's typed statements (parsed and
+// syntax-checked by profiles/) into apparmor's model: it looks capability and
+// network names up, reports repeats, allow/deny conflicts and what the
+// docker-default base already does, and warns where the runtime's peers lose
+// their signals.
+//
 //	profiles.File ─► Compile ─► *Policy ─► backends
+//	profiles.File ─► AppArmorProfile ─► *apparmor.Profile ─► apparmor.Render
 package compiler

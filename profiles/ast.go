@@ -3,6 +3,7 @@ package profiles
 import (
 	"time"
 
+	"github.com/secprof/secprof/apparmor"
 	"github.com/secprof/secprof/diag"
 )
 
@@ -114,19 +115,119 @@ type Filter struct {
 	Args []Word // capability names, arch names, or one kernel version "5.8"
 }
 
-// AppArmor is an apparmor { } block. Its statements are kept as words; the
-// compiler interprets them, so that every error can point at a word.
+// AppArmor is an apparmor { } block: its statements, parsed into typed
+// nodes. Names (capabilities, network families, bases, profile names) are
+// kept as written; the compiler looks them up, so that every error can point
+// at a word.
 type AppArmor struct {
 	Pos        diag.Pos
-	Statements []Statement
+	Statements []AAStatement
 }
 
-// Statement is one line of a block, split into words. Quoted strings are
-// unquoted words; a path word runs to the next blank, braces included.
-type Statement struct {
-	Pos   diag.Pos
-	Words []Word
+// AAStatement is one statement of an apparmor block: one of AAName, AABase,
+// AAInclude, AARuntimePeers, AAFile, AAAllFiles, AACapability, AANetwork,
+// AAMount, AAPtrace or AASignal. String prints it as the DSL writes it.
+type AAStatement interface {
+	Start() diag.Pos
+	String() string
+	aaStatement()
 }
+
+// AAQualified is what every rule starts with: allow or deny as written,
+// nil when neither was (an allow).
+type AAQualified struct {
+	Qualifier *Word
+}
+
+// Deny reports whether the rule takes access away.
+func (q AAQualified) Deny() bool { return q.Qualifier != nil && q.Qualifier.Text == "deny" }
+
+// AAName is `name NAME`: the AppArmor profile's name.
+type AAName struct {
+	Pos   diag.Pos
+	Value Word
+}
+
+// AABase is `base docker-default|none`: the rules the profile starts from.
+type AABase struct {
+	Pos   diag.Pos
+	Value Word
+}
+
+// AAInclude is `include <FILE>` (or a bare or quoted FILE): a file under
+// /etc/apparmor.d. Path is the file without the angle brackets, positioned
+// at the first word after include.
+type AAInclude struct {
+	Pos  diag.Pos
+	Path Word
+}
+
+// AARuntimePeers is `runtime-peers on|off`.
+type AARuntimePeers struct {
+	Pos   diag.Pos
+	Value Word // on or off
+}
+
+// AAFile is `[allow|deny] [owner] PATH MODE`. The parser has checked the
+// glob and that the mode suits the qualifier; Access is Mode parsed.
+type AAFile struct {
+	Pos diag.Pos
+	AAQualified
+	Owner  *Word // nil when the rule is not for the file's owner only
+	Path   Word
+	Mode   Word
+	Access apparmor.Mode
+}
+
+// AAAllFiles is `[allow|deny] file`: a rule for every file.
+type AAAllFiles struct {
+	Pos diag.Pos
+	AAQualified
+	Keyword Word
+}
+
+// AACapability is `[allow|deny] capability [NAME...]`; no names means every
+// capability.
+type AACapability struct {
+	Pos diag.Pos
+	AAQualified
+	Keyword Word
+	Names   []Word
+}
+
+// AANetwork is `[allow|deny] network [FAMILY] [TYPE] [PROTOCOL]`; the
+// compiler tells which word is which.
+type AANetwork struct {
+	Pos diag.Pos
+	AAQualified
+	Keyword Word
+	Args    []Word
+}
+
+// AAMount is `[allow|deny] mount|remount|umount|pivot_root`, with no
+// options: it covers every operation of its kind.
+type AAMount struct {
+	Pos diag.Pos
+	AAQualified
+	Kind Word
+}
+
+// AAPeerRule is what ptrace and signal rules share: the accesses as
+// written (each one AppArmor knows for the kind; none means all) and the
+// peer, positioned at the name after "peer=".
+type AAPeerRule struct {
+	Pos diag.Pos
+	AAQualified
+	Keyword Word // ptrace or signal
+	Access  []Word
+	Peer    *Word
+}
+
+// AAPtrace is `[allow|deny] ptrace [ACCESS...] [peer=NAME]`.
+type AAPtrace struct{ AAPeerRule }
+
+// AASignal is `[allow|deny] signal [(ACCESS, ...)] [peer=NAME]`.
+type AASignal struct{ AAPeerRule }
 
 // Test is a test { } block: expectations proven against a compiled profile.
 type Test struct {

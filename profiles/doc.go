@@ -4,5 +4,12 @@
 // file:line:col it came from. Nothing here resolves names or checks intent;
 // that is the compiler's job. Parse errors are diagnostics, collected.
 //
+// An apparmor { } block parses into typed statements (AAName, AAFile,
+// AACapability, ...; see AAStatement), the DSL and the JSON form through one
+// statement parser. It checks syntax: the keywords, how many words each
+// statement takes, path globs and file modes. Names it keeps as written. Each
+// statement's String prints it as the DSL writes it and parses back to the
+// same node.
+//
 //	source text ─► Parse ─► *File (AST) ─► compiler.Compile
 package profiles

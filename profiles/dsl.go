@@ -537,20 +537,6 @@ func (p *parser) filter(kw token) *Filter {
 	return f
 }
 
-func (p *parser) appArmorStatement(aa *AppArmor) {
-	st := Statement{Pos: p.peek().pos}
-	for !p.atLineEnd() {
-		t := p.next()
-		st.Words = append(st.Words, t.word())
-	}
-	if p.peek().kind == tokNewline {
-		p.next()
-	}
-	if len(st.Words) > 0 {
-		aa.Statements = append(aa.Statements, st)
-	}
-}
-
 var testWords = []string{"expect", "run"}
 
 var runWants = []string{"succeeds", "fails", "killed"}
