@@ -114,7 +114,7 @@ func Sources(nameA string, srcA []byte, nameB string, srcB []byte, opts Options)
 	}
 	return &Report{
 		A: nameA, B: nameB,
-		Caps: append([]string{}, opts.Env.Caps...), Arch: opts.Env.NativeArch,
+		Caps: append([]string{}, opts.Env.Caps...), Arch: opts.Env.NativeArch.String(),
 		Equal: len(ds) == 0, Differences: ds,
 	}, diags, nil
 }
