@@ -11,6 +11,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/suggest"
@@ -130,17 +131,19 @@ func startOf(f *profiles.File, sc *profiles.Seccomp) diag.Pos {
 // actionWords maps the DSL's and Docker's spellings to actions. "kill"
 // kills the process: a user who writes kill means it, and a thread dying
 // alone leaves a half-working process. Docker's SCMP_ACT_KILL kills only
-// the thread, so it stays kill-thread.
-var actionWords = map[string]ActionKind{
-	"allow": ActAllow, "SCMP_ACT_ALLOW": ActAllow,
-	"deny": ActErrno, "errno": ActErrno, "SCMP_ACT_ERRNO": ActErrno,
-	"kill": ActKillProcess, "kill-process": ActKillProcess, "SCMP_ACT_KILL_PROCESS": ActKillProcess,
-	"kill-thread": ActKillThread, "SCMP_ACT_KILL": ActKillThread, "SCMP_ACT_KILL_THREAD": ActKillThread,
-	"trap": ActTrap, "SCMP_ACT_TRAP": ActTrap,
-	"log": ActLog, "SCMP_ACT_LOG": ActLog,
-	"notify": ActNotify, "SCMP_ACT_NOTIFY": ActNotify,
-	"trace": ActTrace, "SCMP_ACT_TRACE": ActTrace,
-}
+// the thread, so it stays kill-thread; the SCMP_ACT_* names come from
+// package action, the one mapping every reader and backend uses.
+var actionWords = func() map[string]ActionKind {
+	m := map[string]ActionKind{
+		"allow": ActAllow, "deny": ActErrno, "errno": ActErrno,
+		"kill": ActKillProcess, "kill-process": ActKillProcess, "kill-thread": ActKillThread,
+		"trap": ActTrap, "log": ActLog, "notify": ActNotify, "trace": ActTrace,
+	}
+	for _, name := range action.SCMPNames() {
+		m[string(name)], _ = action.KindOfSCMP(name)
+	}
+	return m
+}()
 
 func actionSpellings() []string {
 	out := make([]string, 0, len(actionWords))
@@ -211,34 +214,33 @@ func sortedErrnoNames() []string {
 	return append([]string{"EPERM", "EACCES", "ENOSYS", "EINVAL"}, names...)
 }
 
-// scmpArches are the arches the OCI runtime spec (and so runc and Docker)
-// knows, in libseccomp's names. Only some have syscall tables; the rest
-// are accepted and passed through, as Docker's own default lists them.
-var scmpArches = func() []string {
-	var out []string
-	for _, a := range []specs.Arch{specs.ArchX86, specs.ArchX86_64, specs.ArchX32, specs.ArchARM, specs.ArchAARCH64,
-		specs.ArchMIPS, specs.ArchMIPS64, specs.ArchMIPS64N32, specs.ArchMIPSEL, specs.ArchMIPSEL64, specs.ArchMIPSEL64N32,
-		specs.ArchPPC, specs.ArchPPC64, specs.ArchPPC64LE, specs.ArchS390, specs.ArchS390X, specs.ArchPARISC,
-		specs.ArchPARISC64, specs.ArchRISCV64, specs.ArchLOONGARCH64} {
-		out = append(out, strings.ToLower(strings.TrimPrefix(string(a), "SCMP_ARCH_")))
+// specArches are the arches the OCI runtime spec (and so runc and Docker)
+// knows, in its order, which is the order suggestions are tried in. Only
+// some have syscall tables; the rest are accepted and passed through, as
+// Docker's own default lists them. TestSpecArchesAreFilterable holds
+// syscalls.ArchOfSCMP to knowing every one.
+var specArches = []specs.Arch{specs.ArchX86, specs.ArchX86_64, specs.ArchX32, specs.ArchARM, specs.ArchAARCH64,
+	specs.ArchMIPS, specs.ArchMIPS64, specs.ArchMIPS64N32, specs.ArchMIPSEL, specs.ArchMIPSEL64, specs.ArchMIPSEL64N32,
+	specs.ArchPPC, specs.ArchPPC64, specs.ArchPPC64LE, specs.ArchS390, specs.ArchS390X, specs.ArchPARISC,
+	specs.ArchPARISC64, specs.ArchRISCV64, specs.ArchLOONGARCH64}
+
+// archSpellings are the names an unknown arch is compared with for a
+// suggestion: each spec arch as libseccomp names it and as its constant.
+var archSpellings = func() []string {
+	var names []string
+	for _, scmp := range specArches {
+		a, _ := syscalls.ArchOfSCMP(string(scmp))
+		names = append(names, a.String(), string(scmp))
 	}
-	return out
+	return names
 }()
 
-func (c *compilation) arch(w profiles.Word) (string, bool) {
-	if a, ok := syscalls.ParseArch(w.Text); ok && a.SCMPName() != "" {
-		return string(a), true
-	}
-	name := strings.ToLower(strings.TrimPrefix(w.Text, "SCMP_ARCH_"))
-	if slices.Contains(scmpArches, name) {
-		return name, true
-	}
-	var names []string
-	for _, a := range scmpArches {
-		names = append(names, a, "SCMP_ARCH_"+strings.ToUpper(a))
+func (c *compilation) arch(w profiles.Word) (syscalls.Arch, bool) {
+	if a, ok := syscalls.ParseFilterableArch(w.Text); ok {
+		return a, true
 	}
 	d := c.diags.Errorf(w.Pos, "unknown architecture %q", w.Text)
-	d.Suggestion = suggest.Closest(w.Text, names)
+	d.Suggestion = suggest.Closest(w.Text, archSpellings)
 	return "", false
 }
 
@@ -247,9 +249,7 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 		// A profile built on a base filters the same ABIs unless it says.
 		p.Arches = slices.Clone(base.Arches)
 		p.ArchMap = slices.Clone(base.ArchMap)
-		for _, a := range p.Arches {
-			c.targets = append(c.targets, syscalls.Arch(a))
-		}
+		c.targets = append(c.targets, p.Arches...)
 		if len(c.targets) == 0 {
 			c.targets = []syscalls.Arch{syscalls.X86_64}
 		}
@@ -258,7 +258,7 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 	if len(sc.Arches) > 0 && len(sc.ArchMap) > 0 {
 		c.diags.Errorf(sc.ArchMap[0].Pos, "both architectures and archMap are given; Docker accepts only one")
 	}
-	seen := map[string]diag.Pos{}
+	seen := map[syscalls.Arch]diag.Pos{}
 	for _, w := range sc.Arches {
 		a, ok := c.arch(w)
 		if !ok {
@@ -286,26 +286,20 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 	}
 	switch {
 	case len(p.Arches) > 0:
-		for _, a := range p.Arches {
-			c.targets = append(c.targets, syscalls.Arch(a))
-		}
+		c.targets = append(c.targets, p.Arches...)
 	case len(p.ArchMap) > 0:
 		for _, e := range p.ArchMap {
-			if e.Arch == string(syscalls.X86_64) {
-				c.targets = append(c.targets, syscalls.Arch(e.Arch))
-				for _, s := range e.SubArches {
-					c.targets = append(c.targets, syscalls.Arch(s))
-				}
+			if e.Arch == syscalls.X86_64 {
+				c.targets = append(c.targets, e.Arch)
+				c.targets = append(c.targets, e.SubArches...)
 			}
 		}
 	case c.file.Format == profiles.FormatDocker:
 		// A Docker profile without architectures filters the native arch
 		// only; runc then kills every call made through another ABI.
 	default:
-		for _, a := range syscalls.DefaultArches() {
-			p.Arches = append(p.Arches, string(a))
-			c.targets = append(c.targets, a)
-		}
+		p.Arches = syscalls.DefaultArches()
+		c.targets = append(c.targets, p.Arches...)
 	}
 	if len(c.targets) == 0 {
 		c.targets = []syscalls.Arch{syscalls.X86_64}
@@ -415,8 +409,8 @@ func forOtherArch(incl Filter) bool {
 	if len(incl.Arches) == 0 {
 		return false
 	}
-	for _, a := range incl.Arches {
-		if a == "amd64" || a == "x86" || a == "x32" {
+	for _, n := range incl.Arches {
+		if a, ok := n.Arch(); n == syscalls.NativeX32 || ok && (a == syscalls.X86_64 || a == syscalls.X86) {
 			return false
 		}
 	}
@@ -658,13 +652,8 @@ func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
 			}
 		case "arch":
 			for _, w := range f.Args {
-				name := w.Text
-				if name == "x86_64" {
-					name = "amd64" // Docker's filters use Go's names
-				}
-				if !slices.Contains(filterArches, name) {
-					d := c.diags.Errorf(w.Pos, "unknown architecture %q in a filter; Docker names arches as Go does (amd64, arm64, x86, …)", w.Text)
-					d.Suggestion = suggest.Closest(name, filterArches)
+				name, good := c.filterArch(w)
+				if !good {
 					ok = false
 					continue
 				}
@@ -696,7 +685,28 @@ func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
 	return out, ok
 }
 
-func appendUnique(list []string, s string) []string {
+// filterArch reads an arch of an includes/excludes filter, in Docker's
+// vocabulary of host arches (syscalls.FilterArches). x86_64 is read as
+// amd64, the one libseccomp name users write there by habit.
+func (c *compilation) filterArch(w profiles.Word) (syscalls.NativeArch, bool) {
+	name := syscalls.NativeArch(w.Text)
+	if w.Text == syscalls.X86_64.String() {
+		name, _ = syscalls.X86_64.Native()
+	}
+	known := syscalls.FilterArches()
+	if slices.Contains(known, name) {
+		return name, true
+	}
+	names := make([]string, len(known))
+	for i, n := range known {
+		names[i] = n.String()
+	}
+	d := c.diags.Errorf(w.Pos, "unknown architecture %q in a filter; Docker names arches as Go does (amd64, arm64, x86, …)", w.Text)
+	d.Suggestion = suggest.Closest(string(name), names)
+	return "", false
+}
+
+func appendUnique[T comparable](list []T, s T) []T {
 	if slices.Contains(list, s) {
 		return list
 	}

@@ -3,7 +3,10 @@
 // target arches, sets expanded, errnos numeric, duplicates merged,
 // contradictions reported with both positions, rules equal to the default
 // dropped, and a deterministic order. Backends (Docker JSON, OCI, BPF,
-// AppArmor) read only the Policy, never the source.
+// AppArmor) read only the Policy, never the source. The Policy spells each
+// concept once: arches as syscalls.Arch (Docker's host names in
+// includes/excludes as syscalls.NativeArch), actions as action.Action, whose
+// SCMP and ErrnoRet methods are the one mapping to the runtime's names.
 //
 // AppArmorProfile resolves the apparmor block's typed statements (parsed and
 // syntax-checked by profiles/) into apparmor's model: it looks capability and

@@ -2,16 +2,10 @@ package compiler
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
-
-// filterArches are the arch names Docker's includes/excludes may list: the
-// host arch names of its loader, and x32, which Docker's own default lists
-// though no host reports it.
-var filterArches = append(syscalls.NativeArchNames(), "x32")
 
 // Applies decides a rule's includes/excludes in env exactly as moby's
 // loader does: excluded when any excluded arch or capability is present or
@@ -61,19 +55,14 @@ func (p *Policy) Resolve(env target.Env) *Policy {
 	if len(p.ArchMap) > 0 {
 		// Docker picks the archMap entry of the host's arch.
 		out.Arches = nil
-		for _, e := range p.ArchMap {
-			if e.Arch == nativeToSCMP(env.NativeArch) {
-				out.Arches = append([]string{e.Arch}, e.SubArches...)
+		if host, ok := env.NativeArch.Arch(); ok {
+			for _, e := range p.ArchMap {
+				if e.Arch == host {
+					out.Arches = append([]syscalls.Arch{e.Arch}, e.SubArches...)
+				}
 			}
 		}
 		out.ArchMap = nil
 	}
 	return &out
-}
-
-// nativeToSCMP is the libseccomp arch (x86_64, aarch64…) an archMap entry
-// for the host arch native is written with in the IR.
-func nativeToSCMP(native string) string {
-	scmp, _ := syscalls.NativeSCMP(native)
-	return strings.ToLower(strings.TrimPrefix(scmp, "SCMP_ARCH_"))
 }

@@ -6,6 +6,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/secprof/secprof/action"
 )
 
 // maxErrno is the largest errno the kernel returns from a seccomp filter
@@ -37,12 +39,7 @@ var errnoByName = func() map[string]uint {
 }()
 
 // ErrnoName is the canonical name of an errno number, "" if it has none.
-func ErrnoName(n uint) string {
-	if n == 0 || n > 199 {
-		return ""
-	}
-	return unix.ErrnoName(syscall.Errno(n))
-}
+func ErrnoName(n uint) string { return action.ErrnoName(n) }
 
 // ErrnoNames lists every errno name secprof accepts.
 func ErrnoNames() []string {

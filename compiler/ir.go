@@ -4,45 +4,30 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
 
-// ActionKind is a seccomp action, named as in the DSL.
-type ActionKind string
-
-const (
-	ActAllow       ActionKind = "allow"
-	ActErrno       ActionKind = "errno"
-	ActKillThread  ActionKind = "kill-thread" // SCMP_ACT_KILL (Docker's "kill")
-	ActKillProcess ActionKind = "kill-process"
-	ActTrap        ActionKind = "trap"
-	ActLog         ActionKind = "log"
-	ActNotify      ActionKind = "notify"
-	ActTrace       ActionKind = "trace"
+// Action is the IR's action: action.Action, the one action type the
+// backends and the semantic oracle share. ActionKind and the Act*
+// constants are its kinds under the names the compiler has always used.
+type (
+	Action     = action.Action
+	ActionKind = action.Kind
 )
 
-// Action is a resolved action: errno and trace carry a number.
-type Action struct {
-	Kind ActionKind
-	// Errno is the errno returned by ActErrno (EPERM when the source named
-	// none, as runc does) or the value passed to the tracer by ActTrace.
-	Errno uint
-}
-
-// String prints the action as the DSL writes it.
-func (a Action) String() string {
-	switch a.Kind {
-	case ActErrno:
-		if name := ErrnoName(a.Errno); name != "" {
-			return "errno " + name
-		}
-		return fmt.Sprintf("errno %d", a.Errno)
-	case ActTrace:
-		return fmt.Sprintf("trace %d", a.Errno)
-	}
-	return string(a.Kind)
-}
+const (
+	ActAllow       = action.Allow
+	ActErrno       = action.Errno
+	ActKillThread  = action.KillThread // SCMP_ACT_KILL (Docker's "kill")
+	ActKillProcess = action.KillProcess
+	ActTrap        = action.Trap
+	ActLog         = action.Log
+	ActNotify      = action.Notify
+	ActTrace       = action.Trace
+)
 
 // Op is an argument comparison, as libseccomp and Docker spell it.
 type Op string
@@ -76,12 +61,12 @@ func (a Arg) String() string {
 
 var opSymbols = map[Op]string{OpEQ: "==", OpNE: "!=", OpLT: "<", OpLE: "<=", OpGT: ">", OpGE: ">="}
 
-// Filter is Docker's includes/excludes: capabilities (all required), native
-// arches (any of, as Docker names them: amd64, x86, x32, arm64…) and a
-// minimum kernel.
+// Filter is Docker's includes/excludes: capabilities (all required), host
+// arches (any of, in Docker's vocabulary: amd64, x86, x32, arm64…, not the
+// IR's x86_64) and a minimum kernel.
 type Filter struct {
 	Caps      []string
-	Arches    []string
+	Arches    []syscalls.NativeArch
 	MinKernel *target.Kernel
 }
 
@@ -94,7 +79,7 @@ func (f Filter) key() string {
 	if f.MinKernel != nil {
 		k = f.MinKernel.String()
 	}
-	return strings.Join(f.Caps, ",") + "|" + strings.Join(f.Arches, ",") + "|" + k
+	return strings.Join(f.Caps, ",") + "|" + syscalls.JoinArches(f.Arches, ",") + "|" + k
 }
 
 // Rule is one resolved rule: an action for a set of syscalls under the same
@@ -123,10 +108,9 @@ func (r *Rule) Conditional() bool {
 type Policy struct {
 	Name          string
 	DefaultAction Action
-	// Arches is the native arch followed by its sub-architectures, in
-	// libseccomp's names (x86_64, x86, x32). Empty when the source used
-	// Docker's archMap instead.
-	Arches []string
+	// Arches is the native arch followed by its sub-architectures (x86_64,
+	// x86, x32). Empty when the source used Docker's archMap instead.
+	Arches []syscalls.Arch
 	// ArchMap carries Docker's archMap through unchanged.
 	ArchMap          []ArchMapEntry
 	Flags            []string
@@ -135,8 +119,8 @@ type Policy struct {
 	Rules            []*Rule
 }
 
-// ArchMapEntry is one native arch and its sub-architectures, libseccomp names.
+// ArchMapEntry is one native arch and its sub-architectures.
 type ArchMapEntry struct {
-	Arch      string
-	SubArches []string
+	Arch      syscalls.Arch
+	SubArches []syscalls.Arch
 }

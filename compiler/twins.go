@@ -68,7 +68,7 @@ func (c *compilation) checkTwins(p *Policy) {
 			if r.Action.Kind == ActErrno {
 				verb = "deny"
 			}
-			msg := fmt.Sprintf("%s %s leaves %s %s", verb, name, strings.Join(open, ", "), p.DefaultAction.verb())
+			msg := fmt.Sprintf("%s %s leaves %s %s", verb, name, strings.Join(open, ", "), defaultVerb(p.DefaultAction))
 			if len(x86only) > 0 {
 				msg += fmt.Sprintf(" (%s through the x86 ABI, int $0x80)", strings.Join(x86only, ", "))
 			}
@@ -101,8 +101,8 @@ func coversAll(members, names []string) bool {
 	return true
 }
 
-// verb says what the default does, for "leaves X allowed".
-func (a Action) verb() string {
+// defaultVerb says what the default action a does, for "leaves X allowed".
+func defaultVerb(a Action) string {
 	switch a.Kind {
 	case ActAllow:
 		return "allowed"

@@ -75,11 +75,11 @@ func (w *writer) line(s string) { w.b.WriteString(s + "\n") }
 func (w *writer) arches(p *compiler.Policy) {
 	switch {
 	case len(p.Arches) > 0:
-		w.line("arch " + strings.Join(p.Arches, " "))
+		w.line("arch " + syscalls.JoinArches(p.Arches, " "))
 	case len(p.ArchMap) > 0:
 		// One "arch NATIVE: SUB..." line per archMap entry, in Docker's order.
 		for _, e := range p.ArchMap {
-			w.line(strings.TrimSpace("arch " + e.Arch + ": " + strings.Join(e.SubArches, " ")))
+			w.line(strings.TrimSpace("arch " + e.Arch.String() + ": " + syscalls.JoinArches(e.SubArches, " ")))
 		}
 	default:
 		// Without arches Docker filters the host's arch alone and runc
@@ -158,7 +158,7 @@ func filters(b *strings.Builder, word string, f compiler.Filter) {
 		b.WriteString(word + "cap " + strings.Join(f.Caps, " "))
 	}
 	if len(f.Arches) > 0 {
-		b.WriteString(word + "arch " + strings.Join(f.Arches, " "))
+		b.WriteString(word + "arch " + syscalls.JoinArches(f.Arches, " "))
 	}
 	if f.MinKernel != nil {
 		b.WriteString(word + "kernel >= " + f.MinKernel.String())

@@ -16,6 +16,7 @@ import (
 	"github.com/secprof/secprof/internal/testenv"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
+	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
 
@@ -23,9 +24,9 @@ import (
 // capabilities, none and all, on an x86_64 host and on an x86 host.
 func envs() map[string]target.Env {
 	m := map[string]target.Env{}
-	for _, native := range []string{"amd64", "x86"} {
+	for _, native := range []syscalls.NativeArch{"amd64", "x86"} {
 		for name, caps := range map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()} {
-			m[native+"/"+name] = target.Env{Caps: caps, NativeArch: native}
+			m[native.String()+"/"+name] = target.Env{Caps: caps, NativeArch: native}
 		}
 	}
 	return m

@@ -511,7 +511,7 @@ type ArchStats struct {
 func filterStats(file string, prog *bpf.Program) FilterStats {
 	fs := FilterStats{File: file, Combined: prog.Instructions(), Arches: []ArchStats{}, prog: prog}
 	for _, a := range prog.Stats() {
-		fs.Arches = append(fs.Arches, ArchStats{Arch: a.Arch, Instructions: a.Instructions})
+		fs.Arches = append(fs.Arches, ArchStats{Arch: string(a.Arch), Instructions: a.Instructions})
 	}
 	return fs
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/secprof/secprof/compiler/dockerjson"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/semantic"
+	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
 
@@ -43,7 +44,7 @@ func TestDockerDefaultSourceEqualsMoby(t *testing.T) {
 		t.Fatal(err)
 	}
 	capSets := map[string][]string{"docker-default": capabilities.DockerDefault(), "none": nil, "all": capabilities.All()}
-	for _, native := range []string{"amd64", "x86", "arm64", "s390x", "riscv64"} {
+	for _, native := range []syscalls.NativeArch{"amd64", "x86", "arm64", "s390x", "riscv64"} {
 		for capsName, caps := range capSets {
 			env := target.Env{Caps: caps, NativeArch: native}
 			want, err := semantic.Resolve(seccomp.DefaultProfile(), env)

@@ -50,7 +50,7 @@ func TestIncludeExcludeDecidedAlike(t *testing.T) {
 			t.Fatal(err)
 		}
 		for capsName, caps := range capSets {
-			for _, arch := range syscalls.NativeArchNames() {
+			for _, arch := range syscalls.NativeArches() {
 				for _, k := range kernels {
 					env := target.Env{Caps: caps, NativeArch: arch, Kernel: k}
 					oracle, err := semantic.Resolve(&orig, env)

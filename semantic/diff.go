@@ -49,7 +49,7 @@ func Diff(a, b *Table) []Difference {
 	}
 	add("unconfined", yesNo(a.Unconfined), yesNo(b.Unconfined))
 	add("default", a.Default.String(), b.Default.String())
-	add("arches", list(a.Arches), list(b.Arches))
+	add("arches", orNone(syscalls.JoinArches(a.Arches, " ")), orNone(syscalls.JoinArches(b.Arches, " ")))
 	add("flags", list(a.Flags), list(b.Flags))
 	add("listenerPath", orNone(a.ListenerPath), orNone(b.ListenerPath))
 	add("listenerMetadata", orNone(a.ListenerMetadata), orNone(b.ListenerMetadata))
@@ -104,7 +104,9 @@ func intersects(a, b []syscalls.Arch) bool {
 func comparedArches(a, b *Table) []syscalls.Arch {
 	var arches []syscalls.Arch
 	for _, name := range append(slices.Clone(a.Arches), b.Arches...) {
-		arch, ok := syscalls.ParseArch(name)
+		// A profile may name an arch by a constant libseccomp lacks
+		// (SCMP_ARCH_AMD64); read its name as users write arches.
+		arch, ok := syscalls.ParseArch(name.String())
 		if !ok {
 			return nil
 		}

@@ -22,6 +22,10 @@
 //     SCMP_ACT_KILL_THREAD, and SECCOMP_FILTER_FLAG_TSYNC is what runc does
 //     anyway.
 //
+// A Table shares its value types with the compiler's IR (action.Action,
+// syscalls.Arch), not its decisions: every rule above is worked out here
+// again, so the two can be held to agree.
+//
 // Resolve applies Docker's includes/excludes (capabilities, native arch,
 // minimum kernel) for an environment the caller chooses, as moby's loader
 // does for the host it runs on.

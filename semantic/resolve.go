@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
@@ -15,9 +14,9 @@ import (
 
 // SeccompArch is the seccomp arch of a Docker native arch name
 // (amd64 → SCMP_ARCH_X86_64).
-func SeccompArch(native string) (specs.Arch, bool) {
-	a, ok := syscalls.NativeSCMP(native)
-	return specs.Arch(a), ok
+func SeccompArch(native syscalls.NativeArch) (specs.Arch, bool) {
+	a, ok := native.Arch()
+	return specs.Arch(a.SCMPName()), ok
 }
 
 // Resolve decides a Docker-format profile for env as moby's loader
@@ -28,8 +27,8 @@ func Resolve(p *seccomp.Seccomp, env target.Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	native, _ := SeccompArch(env.NativeArch)
-	return fromOCI(oci, archName(native))
+	native, _ := env.NativeArch.Arch()
+	return fromOCI(oci, native)
 }
 
 // ResolveOCI is Resolve's first half: the OCI profile runc would receive
@@ -38,7 +37,7 @@ func Resolve(p *seccomp.Seccomp, env target.Env) (*Table, error) {
 func ResolveOCI(p *seccomp.Seccomp, env target.Env) (*specs.LinuxSeccomp, error) {
 	native, ok := SeccompArch(env.NativeArch)
 	if !ok {
-		return nil, fmt.Errorf("unknown native arch %q (known: %s)", env.NativeArch, strings.Join(syscalls.NativeArchNames(), ", "))
+		return nil, fmt.Errorf("unknown native arch %q (known: %s)", env.NativeArch, syscalls.JoinArches(syscalls.NativeArches(), ", "))
 	}
 	if p == nil || (p.DefaultAction == "" && len(p.Syscalls) == 0) {
 		return nil, nil
@@ -85,7 +84,7 @@ func ResolveOCI(p *seccomp.Seccomp, env target.Env) (*specs.LinuxSeccomp, error)
 // arch is listed, when any listed capability is held, or when the kernel is
 // at least minKernel.
 func matchesAny(env target.Env, f *seccomp.Filter) bool {
-	if slices.Contains(f.Arches, env.NativeArch) {
+	if slices.Contains(f.Arches, string(env.NativeArch)) {
 		return true
 	}
 	for _, c := range f.Caps {
@@ -100,7 +99,7 @@ func matchesAny(env target.Env, f *seccomp.Filter) bool {
 // arch is listed (if any are), every listed capability is held, and the
 // kernel is at least minKernel.
 func matchesAll(env target.Env, f *seccomp.Filter) bool {
-	if len(f.Arches) > 0 && !slices.Contains(f.Arches, env.NativeArch) {
+	if len(f.Arches) > 0 && !slices.Contains(f.Arches, string(env.NativeArch)) {
 		return false
 	}
 	for _, c := range f.Caps {

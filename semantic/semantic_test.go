@@ -15,6 +15,7 @@ import (
 
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/internal/golden"
+	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
 
@@ -116,8 +117,8 @@ func TestResolveAgreesWithMobyLoader(t *testing.T) {
 			t.Fatal(err)
 		}
 		env := hostEnv(t, caps)
-		native, _ := SeccompArch(env.NativeArch)
-		want, err := fromOCI(loaded, archName(native))
+		native, _ := env.NativeArch.Arch()
+		want, err := fromOCI(loaded, native)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +156,7 @@ func TestResolveEnvironment(t *testing.T) {
 		}
 	}
 	amd := mustResolve(t, p, target.Env{NativeArch: "amd64"})
-	if got := strings.Join(amd.Arches, " "); got != "x32 x86 x86_64" {
+	if got := syscalls.JoinArches(amd.Arches, " "); got != "x32 x86 x86_64" {
 		t.Errorf("amd64 arches = %q", got)
 	}
 	// clone without CAP_SYS_ADMIN: only when no namespace flag is set; s390

@@ -4,62 +4,21 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
-	"golang.org/x/sys/unix"
+
+	"github.com/secprof/secprof/action"
+	"github.com/secprof/secprof/syscalls"
 )
 
-// Action is what the filter does with a syscall, named as in the DSL.
-type Action struct {
-	Kind string `json:"kind"` // allow, errno, kill-thread, kill-process, trap, trace, log, notify
-	// Errno is the errno returned by errno, or the value passed to the
-	// tracer by trace; zero for every other kind.
-	Errno uint `json:"errno,omitempty"`
-}
-
-// String prints the action as the DSL writes it: "errno EPERM", "allow".
-func (a Action) String() string {
-	switch a.Kind {
-	case "errno":
-		if name := unix.ErrnoName(syscall.Errno(a.Errno)); name != "" {
-			return "errno " + name
-		}
-		return fmt.Sprintf("errno %d", a.Errno)
-	case "trace":
-		return fmt.Sprintf("trace %d", a.Errno)
-	}
-	return a.Kind
-}
-
-// eperm is runc's errno when a profile names none.
-const eperm = uint(unix.EPERM)
+// Action is what the filter does with a syscall: action.Action, the value
+// type the compiler's IR uses too. Sharing it shares no decision: this
+// package decides on its own what a profile does.
+type Action = action.Action
 
 // actionOf reads an OCI action the way runc's getAction does.
 func actionOf(act specs.LinuxSeccompAction, errnoRet *uint) (Action, error) {
-	ret := eperm
-	if errnoRet != nil {
-		ret = *errnoRet
-	}
-	switch act {
-	case specs.ActAllow:
-		return Action{Kind: "allow"}, nil
-	case specs.ActErrno:
-		return Action{Kind: "errno", Errno: ret}, nil
-	case specs.ActTrace:
-		return Action{Kind: "trace", Errno: ret}, nil
-	case specs.ActKill, specs.ActKillThread:
-		return Action{Kind: "kill-thread"}, nil
-	case specs.ActKillProcess:
-		return Action{Kind: "kill-process"}, nil
-	case specs.ActTrap:
-		return Action{Kind: "trap"}, nil
-	case specs.ActLog:
-		return Action{Kind: "log"}, nil
-	case specs.ActNotify:
-		return Action{Kind: "notify"}, nil
-	}
-	return Action{}, fmt.Errorf("unknown seccomp action %q", act)
+	return action.FromSCMP(act, errnoRet)
 }
 
 // Cond is one argument comparison. For SCMP_CMP_MASKED_EQ, Value is the
@@ -134,14 +93,14 @@ type Table struct {
 	// loader returns nil for a profile with no default action and no rules).
 	Unconfined bool   `json:"unconfined,omitempty"`
 	Default    Action `json:"default"`
-	// Arches are the filter's architectures in libseccomp's names (x86_64,
-	// x86, x32), sorted; the native arch is included when it is known.
-	Arches []string `json:"arches,omitempty"`
+	// Arches are the filter's architectures (x86_64, x86, x32), sorted;
+	// the native arch is included when it is known.
+	Arches []syscalls.Arch `json:"arches,omitempty"`
 	// Native is the arch the profile was resolved for, "" when unknown.
-	Native           string   `json:"native,omitempty"`
-	Flags            []string `json:"flags,omitempty"`
-	ListenerPath     string   `json:"listenerPath,omitempty"`
-	ListenerMetadata string   `json:"listenerMetadata,omitempty"`
+	Native           syscalls.Arch `json:"native,omitempty"`
+	Flags            []string      `json:"flags,omitempty"`
+	ListenerPath     string        `json:"listenerPath,omitempty"`
+	ListenerMetadata string        `json:"listenerMetadata,omitempty"`
 	// Syscalls holds, per name, the rules that can change the outcome:
 	// never a rule equal to the default action; either one unconditional
 	// rule or only conditional ones, sorted by their conditions.
@@ -177,11 +136,6 @@ func (t *Table) Decide(name string, conds []Cond) Action {
 	return uncond
 }
 
-// archName turns SCMP_ARCH_X86_64 into libseccomp's x86_64.
-func archName(a specs.Arch) string {
-	return strings.ToLower(strings.TrimPrefix(string(a), "SCMP_ARCH_"))
-}
-
 // FromOCI reads the profile that runc receives, for example the output of
 // moby's seccomp.LoadProfile, which has already applied includes/excludes.
 // The native arch is unknown here, so the arches are those listed.
@@ -195,9 +149,9 @@ type entry struct {
 	action Action
 }
 
-func fromOCI(s *specs.LinuxSeccomp, native string) (*Table, error) {
+func fromOCI(s *specs.LinuxSeccomp, native syscalls.Arch) (*Table, error) {
 	if s == nil {
-		return &Table{Unconfined: true, Default: Action{Kind: "allow"}, Native: native, Syscalls: map[string][]Rule{}}, nil
+		return &Table{Unconfined: true, Default: Action{Kind: action.Allow}, Native: native, Syscalls: map[string][]Rule{}}, nil
 	}
 	def, err := actionOf(s.DefaultAction, s.DefaultErrnoRet)
 	if err != nil {
@@ -211,7 +165,9 @@ func fromOCI(s *specs.LinuxSeccomp, native string) (*Table, error) {
 		Syscalls:         map[string][]Rule{},
 	}
 	for _, a := range s.Architectures {
-		t.Arches = append(t.Arches, archName(a))
+		// An arch nobody knows is kept by its name, for Diff to show.
+		arch, _ := syscalls.ArchOfSCMP(string(a))
+		t.Arches = append(t.Arches, arch)
 	}
 	if native != "" {
 		// libseccomp's filter always holds the native arch.
@@ -327,7 +283,7 @@ func normalise(es []entry) []Rule {
 			return c
 		}
 		if a.Action.Kind != b.Action.Kind {
-			return strings.Compare(a.Action.Kind, b.Action.Kind)
+			return strings.Compare(string(a.Action.Kind), string(b.Action.Kind))
 		}
 		return cmpOrdered(a.Action.Errno, b.Action.Errno)
 	})

@@ -103,18 +103,92 @@ func ParseArch(s string) (Arch, bool) {
 }
 
 // SCMPName is the arch as Docker's "architectures" and OCI's
-// "architectures" fields spell it, e.g. "SCMP_ARCH_X86_64". It is "" for an
-// arch libseccomp cannot filter (sparc64) and for an unknown Arch.
+// "architectures" fields spell it, e.g. "SCMP_ARCH_X86_64", also for the
+// arches without a table (SCMP_ARCH_S390). It is "" for an arch libseccomp
+// cannot filter (sparc64) and for an unknown Arch.
 func (a Arch) SCMPName() string {
 	for _, ai := range archInfos {
 		if ai.arch == a {
 			return ai.scmp
 		}
 	}
+	for _, t := range tablelessArches {
+		if t == a {
+			return scmpPrefix + strings.ToUpper(string(a))
+		}
+	}
 	return ""
 }
 
+// String is libseccomp's name of the arch, the IR's spelling: "x86_64".
 func (a Arch) String() string { return string(a) }
+
+// HasTable reports whether secprof knows the arch's syscalls; the arches
+// libseccomp filters without a table here (s390, mips64n32…) do not.
+func (a Arch) HasTable() bool { return tableOf(a) != nil }
+
+// scmpPrefix starts every libseccomp arch constant.
+const scmpPrefix = "SCMP_ARCH_"
+
+// The arches libseccomp and the OCI runtime spec know but secprof has no
+// syscall table for. Profiles may list them (Docker's default does), and
+// they pass through to every output unchanged.
+const (
+	S390        Arch = "s390"
+	MIPS64N32   Arch = "mips64n32"
+	MIPSEL64N32 Arch = "mipsel64n32"
+	PARISC      Arch = "parisc"
+	PARISC64    Arch = "parisc64"
+)
+
+// tablelessArches are the arches above; their SCMP_ARCH_* constant is
+// their libseccomp name upper-cased.
+var tablelessArches = [...]Arch{S390, MIPS64N32, MIPSEL64N32, PARISC, PARISC64}
+
+// FilterableArches lists every arch libseccomp can filter, with a table or
+// without, in no particular order.
+func FilterableArches() []Arch {
+	var out []Arch
+	for _, ai := range archInfos {
+		if ai.scmp != "" {
+			out = append(out, ai.arch)
+		}
+	}
+	return append(out, tablelessArches[:]...)
+}
+
+// ParseFilterableArch reads an arch a seccomp filter can hold: any
+// spelling ParseArch reads of an arch libseccomp filters, or libseccomp's
+// name or constant of an arch without a table ("s390", "SCMP_ARCH_S390").
+func ParseFilterableArch(s string) (Arch, bool) {
+	if a, ok := ParseArch(s); ok && a.SCMPName() != "" {
+		return a, true
+	}
+	name := s
+	if len(name) >= len(scmpPrefix) && strings.EqualFold(name[:len(scmpPrefix)], scmpPrefix) {
+		name = name[len(scmpPrefix):]
+	}
+	name = strings.ToLower(name)
+	for _, a := range FilterableArches() {
+		if string(a) == name {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// ArchOfSCMP reads an arch from the runtime's constant ("SCMP_ARCH_X86_64"
+// → x86_64), as Docker and OCI profiles spell it. A constant nobody knows
+// is kept, lower-cased and without its prefix, so that a profile naming it
+// can still be shown and compared; ok is false then.
+func ArchOfSCMP(scmp string) (a Arch, ok bool) {
+	for _, f := range FilterableArches() {
+		if f.SCMPName() == scmp {
+			return f, true
+		}
+	}
+	return Arch(strings.ToLower(strings.TrimPrefix(scmp, scmpPrefix))), false
+}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -13,6 +13,14 @@
 // pseudo-syscalls (recv, send, socketcall's multiplexed names, …) are known
 // too, because libseccomp and Docker accept them on arches that lack them.
 //
+// Arches have one type, Arch, spelled as libseccomp names them (x86_64);
+// SCMPName, ArchOfSCMP and ParseFilterableArch convert to and from the
+// runtime's SCMP_ARCH_* constants, also for the arches libseccomp filters
+// that have no table here (s390, mips64n32, parisc…). Docker's host-arch
+// names (amd64, arm64, and x32 in includes/excludes) are another
+// vocabulary, NativeArch, reached only through NativeArch.Arch and
+// Arch.Native.
+//
 // Package hostlib, beside this one, asks the host's libseccomp instead; the
 // two are kept honest by a test that compares them.
 package syscalls

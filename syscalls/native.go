@@ -5,31 +5,43 @@ import (
 	"strings"
 )
 
-// nativeArches are the host arch names Docker's includes/excludes and its
-// loader use (moby derives them from runtime.GOARCH), each with the arch of
-// the archMap entry it selects, in libseccomp's SCMP_ARCH_* spelling.
-var nativeArches = map[string]string{
-	"x86":         "SCMP_ARCH_X86",
-	"amd64":       "SCMP_ARCH_X86_64",
-	"arm":         "SCMP_ARCH_ARM",
-	"arm64":       "SCMP_ARCH_AARCH64",
-	"loongarch64": "SCMP_ARCH_LOONGARCH64",
-	"mips64":      "SCMP_ARCH_MIPS64",
-	"mips64n32":   "SCMP_ARCH_MIPS64N32",
-	"mipsel64":    "SCMP_ARCH_MIPSEL64",
-	"mips3l64n32": "SCMP_ARCH_MIPSEL64N32",
-	"mipsel":      "SCMP_ARCH_MIPSEL",
-	"ppc":         "SCMP_ARCH_PPC",
-	"ppc64":       "SCMP_ARCH_PPC64",
-	"ppc64le":     "SCMP_ARCH_PPC64LE",
-	"riscv64":     "SCMP_ARCH_RISCV64",
-	"s390":        "SCMP_ARCH_S390",
-	"s390x":       "SCMP_ARCH_S390X",
+// NativeArch is a host arch as Docker names it: the vocabulary of
+// target.Env's arch and of a rule's includes/excludes "arches". It is not
+// Arch's vocabulary: Docker says amd64 where libseccomp says x86_64, x86
+// for i386, and moby spells mipsel64n32 "mips3l64n32". Convert between the
+// two only with NativeArch.Arch and Arch.Native.
+type NativeArch string
+
+// NativeX32 is the one name Docker's includes/excludes use that is no host
+// arch: Docker's own default profile lists it, and no host reports it, so a
+// rule filtered on it applies (or is excluded) nowhere. It has no Arch.
+const NativeX32 NativeArch = "x32"
+
+// nativeArches are the host arch names moby's loader knows (it derives
+// them from runtime.GOARCH), each with the arch of the archMap entry it
+// selects.
+var nativeArches = map[NativeArch]Arch{
+	"x86":         X86,
+	"amd64":       X86_64,
+	"arm":         ARM,
+	"arm64":       AArch64,
+	"loongarch64": LoongArch64,
+	"mips64":      MIPS64,
+	"mips64n32":   MIPS64N32,
+	"mipsel64":    MIPSEL64,
+	"mips3l64n32": MIPSEL64N32,
+	"mipsel":      MIPSEL,
+	"ppc":         PPC,
+	"ppc64":       PPC64,
+	"ppc64le":     PPC64LE,
+	"riscv64":     RISCV64,
+	"s390":        S390,
+	"s390x":       S390X,
 }
 
-// NativeArchNames lists the host arch names Docker uses, sorted.
-func NativeArchNames() []string {
-	names := make([]string, 0, len(nativeArches))
+// NativeArches lists the host arch names Docker uses, sorted.
+func NativeArches() []NativeArch {
+	names := make([]NativeArch, 0, len(nativeArches))
 	for n := range nativeArches {
 		names = append(names, n)
 	}
@@ -37,26 +49,35 @@ func NativeArchNames() []string {
 	return names
 }
 
-// NativeSCMP is the SCMP_ARCH_* name of the arch a Docker host arch name
-// stands for (amd64 → SCMP_ARCH_X86_64).
-func NativeSCMP(native string) (string, bool) {
-	s, ok := nativeArches[native]
-	return s, ok
+// FilterArches lists the names includes/excludes "arches" may hold: the
+// host arch names, sorted, then NativeX32.
+func FilterArches() []NativeArch { return append(NativeArches(), NativeX32) }
+
+// Arch is the arch of the archMap entry a host arch selects (amd64 →
+// x86_64); ok is false for NativeX32 and for a name Docker does not know.
+func (n NativeArch) Arch() (a Arch, ok bool) {
+	a, ok = nativeArches[n]
+	return a, ok
 }
 
-// NativeOf is the Docker host arch name of a libseccomp arch written any
-// way ParseArch or SCMP_ARCH_* accept (x86_64 → amd64).
-func NativeOf(arch string) (string, bool) {
-	scmp := strings.ToUpper(arch)
-	if a, ok := ParseArch(arch); ok && a.SCMPName() != "" {
-		scmp = a.SCMPName()
-	} else if !strings.HasPrefix(scmp, "SCMP_ARCH_") {
-		scmp = "SCMP_ARCH_" + scmp
-	}
-	for native, s := range nativeArches {
-		if s == scmp {
-			return native, true
+func (n NativeArch) String() string { return string(n) }
+
+// Native is Docker's host arch name of the arch (x86_64 → amd64); ok is
+// false for an arch that is never a Docker host's (x32, mips, sparc64).
+func (a Arch) Native() (NativeArch, bool) {
+	for n, arch := range nativeArches {
+		if arch == a {
+			return n, true
 		}
 	}
 	return "", false
+}
+
+// JoinArches writes arches, of either vocabulary, separated by sep.
+func JoinArches[A Arch | NativeArch](arches []A, sep string) string {
+	names := make([]string, len(arches))
+	for i, a := range arches {
+		names[i] = string(a)
+	}
+	return strings.Join(names, sep)
 }

@@ -27,7 +27,7 @@ type Env struct {
 	Caps []string `json:"caps"`
 	// NativeArch is the host's arch as Docker names it (amd64, x86, arm64,
 	// s390x…): the name includes.arches and excludes.arches are matched with.
-	NativeArch string `json:"arch"`
+	NativeArch syscalls.NativeArch `json:"arch"`
 	// Kernel is the host's kernel; the zero value is Latest.
 	Kernel Kernel `json:"kernel"`
 }
@@ -82,23 +82,29 @@ func (e Env) String() string {
 
 // ParseArch reads a native arch as Docker names it (amd64, x86, arm64…),
 // as libseccomp and uname do (x86_64, i386, aarch64), or "host".
-func ParseArch(s string) (string, error) {
+func ParseArch(s string) (syscalls.NativeArch, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "host" {
 		return HostArch(), nil
 	}
-	if _, ok := syscalls.NativeSCMP(s); ok {
-		return s, nil
+	if _, ok := syscalls.NativeArch(s).Arch(); ok {
+		return syscalls.NativeArch(s), nil
 	}
-	if native, ok := syscalls.NativeOf(s); ok {
-		return native, nil
+	if a, ok := syscalls.ParseFilterableArch(s); ok {
+		if native, ok := a.Native(); ok {
+			return native, nil
+		}
 	}
-	return "", fmt.Errorf("unknown arch %q (known: host, %s)", s, strings.Join(syscalls.NativeArchNames(), ", "))
+	var known []string
+	for _, n := range syscalls.NativeArches() {
+		known = append(known, n.String())
+	}
+	return "", fmt.Errorf("unknown arch %q (known: host, %s)", s, strings.Join(known, ", "))
 }
 
 // HostArch names this machine's arch as moby's loader does (Go's names,
 // but "x86" for 386 and the MIPS variants spelled out).
-func HostArch() string {
+func HostArch() syscalls.NativeArch {
 	switch runtime.GOARCH {
 	case "386":
 		return "x86"
@@ -109,7 +115,7 @@ func HostArch() string {
 	case "mipsle":
 		return "mipsel"
 	}
-	return runtime.GOARCH
+	return syscalls.NativeArch(runtime.GOARCH)
 }
 
 // Kernel is a kernel version, major.minor. The zero value is Latest: a

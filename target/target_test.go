@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/secprof/secprof/capabilities"
+	"github.com/secprof/secprof/syscalls"
 )
 
 func TestParseArch(t *testing.T) {
-	for in, want := range map[string]string{"amd64": "amd64", "x86_64": "amd64", "i386": "x86", "x86": "x86", "aarch64": "arm64", "s390x": "s390x", "host": HostArch()} {
+	for in, want := range map[string]syscalls.NativeArch{"amd64": "amd64", "x86_64": "amd64", "i386": "x86", "x86": "x86", "aarch64": "arm64", "s390x": "s390x", "host": HostArch()} {
 		if got, err := ParseArch(in); err != nil || got != want {
 			t.Errorf("ParseArch(%q) = %q, %v; want %q", in, got, err, want)
 		}

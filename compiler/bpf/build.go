@@ -6,13 +6,13 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
 
@@ -29,9 +29,9 @@ const optimizeAbove = 32
 
 // Program is a policy compiled to classic BPF.
 type Program struct {
-	// Arches are the arches of the combined filter, libseccomp names, the
-	// native arch first: runc's filter always holds the native arch too.
-	Arches []string
+	// Arches are the arches of the combined filter, the native arch first:
+	// runc's filter always holds the native arch too.
+	Arches []syscalls.Arch
 	// LoadFlags are the seccomp(2) SECCOMP_FILTER_FLAG_* bits the policy's
 	// flags ask for when the program is loaded.
 	LoadFlags uint
@@ -40,13 +40,13 @@ type Program struct {
 }
 
 type archProgram struct {
-	arch string
+	arch syscalls.Arch
 	bpf  []byte
 }
 
 // ArchStats is the size of the filter of one arch on its own.
 type ArchStats struct {
-	Arch         string
+	Arch         syscalls.Arch
 	Instructions int
 }
 
@@ -56,7 +56,7 @@ type ArchStats struct {
 func (p *Program) Export() []byte { return slices.Clone(p.combined) }
 
 // ExportArch returns the program of a filter that holds only arch.
-func (p *Program) ExportArch(arch string) ([]byte, bool) {
+func (p *Program) ExportArch(arch syscalls.Arch) ([]byte, bool) {
 	for _, a := range p.perArch {
 		if a.arch == arch {
 			return slices.Clone(a.bpf), true
@@ -151,30 +151,35 @@ func Build(p *compiler.Policy, env target.Env) (*Program, diag.List, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("libseccomp: %w", err)
 	}
+	nativeArch, err := irArch(native)
+	if err != nil {
+		return nil, nil, err
+	}
+	host := targetArch{nativeArch, native}
 	prog := &Program{LoadFlags: loadFlags}
 	all := arches
-	if !slices.Contains(all, native) {
-		all = append([]libseccomp.ScmpArch{native}, all...)
+	if !slices.Contains(all, host) {
+		all = append([]targetArch{host}, all...)
 	}
 	for _, a := range all {
-		prog.Arches = append(prog.Arches, archName(a))
+		prog.Arches = append(prog.Arches, a.arch)
 	}
-	if prog.combined, err = export(defAct, native, all, flags, calls); err != nil {
+	if prog.combined, err = export(defAct, host, all, flags, calls); err != nil {
 		return nil, nil, err
 	}
 	var limits []error
 	for _, a := range arches {
-		b, err := export(defAct, native, []libseccomp.ScmpArch{a}, flags, calls)
+		b, err := export(defAct, host, []targetArch{a}, flags, calls)
 		if err != nil {
 			return nil, nil, err
 		}
-		prog.perArch = append(prog.perArch, archProgram{arch: archName(a), bpf: b})
+		prog.perArch = append(prog.perArch, archProgram{arch: a.arch, bpf: b})
 		if n := len(b) / insnSize; n > MaxInstructions {
-			limits = append(limits, &LimitError{Arch: archName(a), Instructions: n})
+			limits = append(limits, &LimitError{Arch: a.arch.String(), Instructions: n})
 		}
 	}
 	if len(limits) == 0 && prog.Instructions() > MaxInstructions {
-		limits = append(limits, &LimitError{Arch: strings.Join(prog.Arches, "+"), Instructions: prog.Instructions()})
+		limits = append(limits, &LimitError{Arch: syscalls.JoinArches(prog.Arches, "+"), Instructions: prog.Instructions()})
 	}
 	warns.Sort()
 	return prog, warns, errors.Join(limits...)
@@ -191,17 +196,23 @@ func rulePos(r *compiler.Rule, i int) diag.Pos {
 	return diag.Pos{}
 }
 
+// targetArch is one arch of a filter, as the IR and libseccomp name it.
+type targetArch struct {
+	arch syscalls.Arch
+	scmp libseccomp.ScmpArch
+}
+
 // targetArches lists the arches of the resolved policy; with none, runc's
 // filter holds the native arch alone.
-func targetArches(p *compiler.Policy) ([]libseccomp.ScmpArch, error) {
-	var out []libseccomp.ScmpArch
-	for _, n := range p.Arches {
-		a, err := libseccomp.GetArchFromString(n)
+func targetArches(p *compiler.Policy) ([]targetArch, error) {
+	var out []targetArch
+	for _, a := range p.Arches {
+		sa, err := scmpArch(a)
 		if err != nil {
-			return nil, fmt.Errorf("arch %q: %w", n, err)
+			return nil, err
 		}
-		if !slices.Contains(out, a) {
-			out = append(out, a)
+		if !slices.ContainsFunc(out, func(t targetArch) bool { return t.scmp == sa }) {
+			out = append(out, targetArch{a, sa})
 		}
 	}
 	if len(out) == 0 {
@@ -209,17 +220,35 @@ func targetArches(p *compiler.Policy) ([]libseccomp.ScmpArch, error) {
 		if err != nil {
 			return nil, fmt.Errorf("libseccomp: %w", err)
 		}
-		out = append(out, nat)
+		a, err := irArch(nat)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, targetArch{a, nat})
 	}
 	return out, nil
 }
 
-// archName is the libseccomp name the IR uses (x86_64, not Go's amd64).
-func archName(a libseccomp.ScmpArch) string {
-	if a == libseccomp.ArchAMD64 {
-		return "x86_64"
+// scmpArch is libseccomp's value of an IR arch; libseccomp reads the IR's
+// names (x86_64, aarch64, s390…) as they are.
+func scmpArch(a syscalls.Arch) (libseccomp.ScmpArch, error) {
+	sa, err := libseccomp.GetArchFromString(a.String())
+	if err != nil {
+		return libseccomp.ArchInvalid, fmt.Errorf("arch %q: %w", a, err)
 	}
-	return a.String()
+	return sa, nil
+}
+
+// irArch is the IR arch of a libseccomp arch, found among the arches
+// libseccomp filters rather than by respelling its name (libseccomp-golang
+// calls x86_64 "amd64").
+func irArch(sa libseccomp.ScmpArch) (syscalls.Arch, error) {
+	for _, a := range syscalls.FilterableArches() {
+		if got, err := libseccomp.GetArchFromString(a.String()); err == nil && got == sa {
+			return a, nil
+		}
+	}
+	return "", fmt.Errorf("libseccomp arch %s is not one the IR knows", sa)
 }
 
 // filterFlags maps the policy's flags to libseccomp attributes and to the
@@ -274,20 +303,20 @@ var scmpOps = map[compiler.Op]libseccomp.ScmpCompareOp{
 }
 
 // export builds one libseccomp filter holding arches and returns its BPF.
-func export(defAct libseccomp.ScmpAction, native libseccomp.ScmpArch, arches []libseccomp.ScmpArch, flags []string, calls []call) ([]byte, error) {
+func export(defAct libseccomp.ScmpAction, native targetArch, arches []targetArch, flags []string, calls []call) ([]byte, error) {
 	f, err := libseccomp.NewFilter(defAct)
 	if err != nil {
 		return nil, fmt.Errorf("libseccomp: creating a filter: %w", err)
 	}
 	defer f.Release()
 	for _, a := range arches {
-		if err := f.AddArch(a); err != nil {
-			return nil, fmt.Errorf("libseccomp: adding arch %s: %w", archName(a), err)
+		if err := f.AddArch(a.scmp); err != nil {
+			return nil, fmt.Errorf("libseccomp: adding arch %s: %w", a.arch, err)
 		}
 	}
 	if !slices.Contains(arches, native) {
-		if err := f.RemoveArch(native); err != nil {
-			return nil, fmt.Errorf("libseccomp: removing arch %s: %w", archName(native), err)
+		if err := f.RemoveArch(native.scmp); err != nil {
+			return nil, fmt.Errorf("libseccomp: removing arch %s: %w", native.arch, err)
 		}
 	}
 	for _, fl := range flags {

@@ -20,13 +20,14 @@ import (
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/golden"
 	"github.com/secprof/secprof/internal/testenv"
+	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
 
 var (
 	allow = compiler.Action{Kind: compiler.ActAllow}
 	eperm = compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EPERM)}
-	dock  = []string{"x86_64", "x86", "x32"}
+	dock  = syscalls.DefaultArches()
 )
 
 // requireLibseccomp needs a libseccomp that can build filters here.
@@ -77,15 +78,9 @@ func dockerDefault(t testing.TB) *compiler.Policy {
 	return p
 }
 
-func scmpArchName(a specs.Arch) string {
-	a2, err := libseccomp.GetArchFromString(string(a)[len("SCMP_ARCH_"):])
-	if err != nil {
-		return string(a)
-	}
-	if a2 == libseccomp.ArchAMD64 {
-		return "x86_64"
-	}
-	return a2.String()
+func scmpArchName(a specs.Arch) syscalls.Arch {
+	arch, _ := syscalls.ArchOfSCMP(string(a))
+	return arch
 }
 
 func dockerAction(t testing.TB, a specs.LinuxSeccompAction, errno *uint) compiler.Action {
@@ -115,7 +110,10 @@ func dockerFilter(f *seccomp.Filter) compiler.Filter {
 	if f == nil {
 		return compiler.Filter{}
 	}
-	out := compiler.Filter{Caps: f.Caps, Arches: f.Arches}
+	out := compiler.Filter{Caps: f.Caps}
+	for _, a := range f.Arches {
+		out.Arches = append(out.Arches, syscalls.NativeArch(a))
+	}
 	if f.MinKernel != nil {
 		out.MinKernel = &target.Kernel{Major: f.MinKernel.Kernel, Minor: f.MinKernel.Major}
 	}
@@ -140,7 +138,7 @@ func TestStatsGolden(t *testing.T) {
 	requireLibseccomp(t)
 	cases := map[string]func(testing.TB) *compiler.Policy{
 		"seed":             func(testing.TB) *compiler.Policy { return seed() },
-		"seed-x86_64-only": func(testing.TB) *compiler.Policy { p := seed(); p.Arches = []string{"x86_64"}; return p },
+		"seed-x86_64-only": func(testing.TB) *compiler.Policy { p := seed(); p.Arches = []syscalls.Arch{syscalls.X86_64}; return p },
 		"personality-arg": func(testing.TB) *compiler.Policy {
 			return &compiler.Policy{DefaultAction: allow, Arches: dock, Rules: []*compiler.Rule{
 				rule(eperm, []compiler.Arg{{Index: 0, Op: compiler.OpEQ, Value: 0xffffffff}}, "personality"),
@@ -174,7 +172,7 @@ func TestStatsGolden(t *testing.T) {
 // that Build refuses it with the arch and the count.
 func TestLimit(t *testing.T) {
 	requireLibseccomp(t)
-	p := &compiler.Policy{DefaultAction: allow, Arches: []string{"x86_64"}}
+	p := &compiler.Policy{DefaultAction: allow, Arches: []syscalls.Arch{syscalls.X86_64}}
 	// Values that differ in both 32-bit halves need two comparisons each.
 	for i := range uint64(3000) {
 		p.Rules = append(p.Rules, rule(eperm, []compiler.Arg{{Index: 0, Op: compiler.OpEQ, Value: i<<32 | i}}, "personality"))
@@ -223,9 +221,10 @@ func TestDecisions(t *testing.T) {
 	killP := compiler.Action{Kind: compiler.ActKillProcess}
 	noArgs := [6]uint64{}
 	type probe struct {
-		arch, name string
-		args       [6]uint64
-		want       string
+		arch syscalls.Arch
+		name string
+		args [6]uint64
+		want string
 	}
 	cases := []struct {
 		name   string

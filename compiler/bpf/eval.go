@@ -7,6 +7,8 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	xbpf "golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
+
+	"github.com/secprof/secprof/syscalls"
 )
 
 // Decision is a seccomp return value: the action in the high bits
@@ -45,8 +47,8 @@ func (d Decision) String() string {
 // interpreter (golang.org/x/net/bpf) on the seccomp_data of a call to name
 // on arch with args. It decides without the kernel, which makes it an
 // independent oracle for the kernel check and for tests.
-func Eval(prog []byte, arch, name string, args [6]uint64) (Decision, error) {
-	a, err := libseccomp.GetArchFromString(arch)
+func Eval(prog []byte, arch syscalls.Arch, name string, args [6]uint64) (Decision, error) {
+	a, err := scmpArch(arch)
 	if err != nil {
 		return 0, err
 	}

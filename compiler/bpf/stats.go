@@ -3,8 +3,9 @@ package bpf
 import (
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
+
+	"github.com/secprof/secprof/syscalls"
 )
 
 // WriteStats prints the table `secprof compile --stats` shows: the length of
@@ -17,8 +18,8 @@ func WriteStats(w io.Writer, p *Program) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d%%\t\n", name, n, n*100/MaxInstructions)
 	}
 	for _, s := range p.Stats() {
-		row(s.Arch, s.Instructions)
+		row(s.Arch.String(), s.Instructions)
 	}
-	row(strings.Join(p.Arches, "+"), p.Instructions())
+	row(syscalls.JoinArches(p.Arches, "+"), p.Instructions())
 	return tw.Flush()
 }

@@ -7,7 +7,6 @@ package dockerjson
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 
 	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -16,40 +15,16 @@ import (
 	"github.com/secprof/secprof/syscalls"
 )
 
-// scmpActions maps IR actions to the runtime's names.
-var scmpActions = map[compiler.ActionKind]specs.LinuxSeccompAction{
-	compiler.ActAllow:       specs.ActAllow,
-	compiler.ActErrno:       specs.ActErrno,
-	compiler.ActKillThread:  specs.ActKillThread,
-	compiler.ActKillProcess: specs.ActKillProcess,
-	compiler.ActTrap:        specs.ActTrap,
-	compiler.ActLog:         specs.ActLog,
-	compiler.ActNotify:      specs.ActNotify,
-	compiler.ActTrace:       specs.ActTrace,
-}
-
 // Action is the runtime's name of an action.
-func Action(a compiler.Action) specs.LinuxSeccompAction { return scmpActions[a.Kind] }
+func Action(a compiler.Action) specs.LinuxSeccompAction { return a.SCMP() }
 
 // Ret is the errnoRet to write for an action: always explicit for errno,
 // so the file says what it does instead of leaning on runc's EPERM.
-func Ret(a compiler.Action) *uint {
-	if a.Kind == compiler.ActErrno || (a.Kind == compiler.ActTrace && a.Errno != 0) {
-		n := a.Errno
-		return &n
-	}
-	return nil
-}
+func Ret(a compiler.Action) *uint { return a.ErrnoRet() }
 
-// Arch is the runtime's name of a libseccomp arch.
-func Arch(name string) specs.Arch {
-	if scmp := syscalls.Arch(name).SCMPName(); scmp != "" {
-		return specs.Arch(scmp)
-	}
-	// Arches with no syscall table of ours (s390, mips64n32…) are still
-	// libseccomp's, spelled the same way.
-	return specs.Arch("SCMP_ARCH_" + strings.ToUpper(name))
-}
+// Arch is the runtime's name of an arch. Every arch the compiler admits
+// has one, also those without a syscall table (s390, mips64n32…).
+func Arch(a syscalls.Arch) specs.Arch { return specs.Arch(a.SCMPName()) }
 
 // Args converts argument conditions.
 func Args(args []compiler.Arg) []specs.LinuxSeccompArg {
@@ -101,7 +76,10 @@ func filter(f compiler.Filter) *seccomp.Filter {
 	if f.IsZero() {
 		return nil
 	}
-	out := &seccomp.Filter{Caps: f.Caps, Arches: f.Arches}
+	out := &seccomp.Filter{Caps: f.Caps}
+	for _, a := range f.Arches {
+		out.Arches = append(out.Arches, a.String())
+	}
 	if f.MinKernel != nil {
 		out.MinKernel = &seccomp.KernelVersion{Kernel: f.MinKernel.Major, Major: f.MinKernel.Minor}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
 	"github.com/secprof/secprof/internal/testenv"
+	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
 )
 
@@ -51,7 +52,7 @@ func build(t *testing.T, p *compiler.Policy) *bpf.Program {
 // seedPlus is the seed profile with the rules the examples of the test
 // block need: an argument rule, a kill, a kill-process and a trap.
 func seedPlus() *compiler.Policy {
-	return &compiler.Policy{DefaultAction: allow, Arches: []string{"x86_64", "x86", "x32"}, Rules: []*compiler.Rule{
+	return &compiler.Policy{DefaultAction: allow, Arches: syscalls.DefaultArches(), Rules: []*compiler.Rule{
 		rule(eperm, nil, "chmod", "chown"),
 		rule(eperm, []compiler.Arg{{Index: 0, Op: compiler.OpEQ, Value: 0xffffffff}}, "personality"),
 		rule(killT, nil, "ptrace"),
@@ -157,7 +158,7 @@ func TestKernelAgreesWithInterpreter(t *testing.T) {
 	enosys := compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.ENOSYS)}
 	policies := map[string]*compiler.Policy{
 		"seed-plus": seedPlus(),
-		"allow-list": {DefaultAction: enosys, Arches: []string{"x86_64", "x86", "x32"}, Rules: []*compiler.Rule{
+		"allow-list": {DefaultAction: enosys, Arches: syscalls.DefaultArches(), Rules: []*compiler.Rule{
 			rule(allow, nil, "getpid", "gettid", "mkdir", "chmod"),
 			rule(allow, []compiler.Arg{{Index: 0, Op: compiler.OpMaskedEQ, Value: 0xff, ValueTwo: 0}}, "personality"),
 			rule(compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EACCES)}, nil, "fchmodat"),
