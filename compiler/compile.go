@@ -29,9 +29,9 @@ type Options struct {
 	KnownToHost func(arch syscalls.Arch, name string) bool
 }
 
-// Compile resolves a parsed source into a Policy. It returns nil when the
-// diagnostics hold an error.
-func Compile(f *profiles.File, opts Options) (*Policy, diag.List) {
+// compileSeccomp resolves a parsed source's seccomp part into a Policy.
+// It returns nil when the diagnostics hold an error.
+func compileSeccomp(f *profiles.File, opts Options) (*Policy, diag.List) {
 	c := &compilation{file: f, opts: opts}
 	p := c.compile()
 	c.diags.Sort()

@@ -58,7 +58,7 @@ func checkImportProperty(t *testing.T, name string, src []byte) {
 		}
 		// With no arches a Docker profile filters the host's own arch; the
 		// import writes x86_64's, which is the same on x86_64 hosts only.
-		hostArch := len(p.Arches) == 0 && len(p.ArchMap) == 0
+		hostArch := len(p.Policy.Arches) == 0 && len(p.Policy.ArchMap) == 0
 		if ds := differences(rep.Differences, hostArch, env); len(ds) > 0 {
 			t.Fatalf("the import decides differently in %s:\n%s\n%s", envName, rep.Text(), out)
 		}

@@ -28,13 +28,13 @@ func ImportJSON(name string, src []byte, opts compiler.Options) ([]byte, diag.Li
 		diags.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "not a Docker-format seccomp profile: import reads Docker's JSON (defaultAction, syscalls…)")
 		return nil, diags
 	}
-	p, cd := compiler.Compile(f, opts)
+	r, cd := compiler.Compile(f, opts)
 	diags.Add(cd...)
 	if diags.HasErrors() {
 		diags.Sort()
 		return nil, diags
 	}
-	out, more := Write(p, f)
+	out, more := Write(r.Policy, f)
 	diags.Add(more...)
 	diags.Sort()
 	return out, diags

@@ -45,7 +45,7 @@ func compileDSL(t *testing.T, name string, src []byte) *seccomp.Seccomp {
 		t.Fatalf("compiling the imported DSL:\n%s\n%s", cd.Text(), src)
 	}
 	// Go through JSON, as Docker reads the compiled file.
-	out, err := dockerjson.Marshal(p)
+	out, err := dockerjson.Marshal(p.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}

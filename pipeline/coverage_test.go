@@ -23,7 +23,7 @@ var diagnosticPackages = []string{"../profiles", "../compiler", "../importer"}
 
 // TestDiagnosticsCovered requires, for every Errorf, Warnf and Notef call
 // on a diagnostic list in diagnosticPackages, a line in some case's
-// diagnostics (test-diagnostics, import-diagnostics) that the call's format can produce.
+// diagnostics (import-diagnostics) that the call's format can produce.
 // To add a case: write testdata/errors/NAME.txtar with the source and the
 // diagnostics it gives (see TestErrorCases).
 func TestDiagnosticsCovered(t *testing.T) {
@@ -255,7 +255,7 @@ func caseDiagnosticLines(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		for _, f := range ar.Files {
-			if f.Name == "diagnostics" || f.Name == "test-diagnostics" || f.Name == "import-diagnostics" {
+			if f.Name == "diagnostics" || f.Name == "import-diagnostics" {
 				lines = append(lines, strings.Split(strings.TrimSpace(string(f.Data)), "\n")...)
 			}
 		}

@@ -52,19 +52,12 @@ func ExitCode(err error) int {
 	return ExitUsage
 }
 
-// Unit is one compiled source.
-type Unit struct {
-	File     *profiles.File
-	Policy   *compiler.Policy  // nil when the source has no seccomp part
-	AppArmor *apparmor.Profile // nil when the source has no apparmor block
-}
-
 // Load parses and compiles one source file; "-" is standard input, named
 // <stdin> in diagnostics. Diagnostics are returned even when there are
 // errors; err is a diag.ErrorList then (also for a source over the size
 // limit), or a UsageError when the file cannot be read or is not a regular
 // file.
-func Load(path string, opts compiler.Options) (*Unit, diag.List, error) {
+func Load(path string, opts compiler.Options) (*compiler.Result, diag.List, error) {
 	name, src, diags, err := readSource(path)
 	if err != nil {
 		return nil, diags, err
@@ -73,20 +66,18 @@ func Load(path string, opts compiler.Options) (*Unit, diag.List, error) {
 }
 
 // LoadSource is Load for text already in memory.
-func LoadSource(name string, src []byte, opts compiler.Options) (*Unit, diag.List, error) {
+func LoadSource(name string, src []byte, opts compiler.Options) (*compiler.Result, diag.List, error) {
 	f, diags := profiles.Parse(name, src)
 	if diags.HasErrors() {
 		return nil, diags, diags.Err()
 	}
-	p, cd := compiler.Compile(f, opts)
+	r, cd := compiler.Compile(f, opts)
 	diags.Add(cd...)
-	aa, ad := compiler.AppArmorProfile(f)
-	diags.Add(ad...)
 	diags.Sort()
 	if err := diags.Err(); err != nil {
 		return nil, diags, err
 	}
-	return &Unit{File: f, Policy: p, AppArmor: aa}, diags, nil
+	return r, diags, nil
 }
 
 // Formats lists the backends Render knows.
@@ -101,7 +92,7 @@ var extensions = map[string]string{"docker": ".json", "oci": ".oci.json", "bpf":
 // Diagnostics from the backend (names the host's libseccomp skips) come
 // back with the data, and so does the error diagnostic of a source that
 // has nothing to write in format.
-func Render(u *Unit, format string, env target.Env) ([]byte, diag.List, error) {
+func Render(u *compiler.Result, format string, env target.Env) ([]byte, diag.List, error) {
 	if format == "apparmor" {
 		if u.AppArmor == nil {
 			return missing(u, "apparmor block", format)
@@ -132,19 +123,19 @@ func Render(u *Unit, format string, env target.Env) ([]byte, diag.List, error) {
 // BuildBPF compiles a unit's policy with libseccomp. A filter over the
 // kernel's instruction limit is an error in the profile (exit 1), one
 // diagnostic per arch over it, each naming the file.
-func BuildBPF(u *Unit, env target.Env) (*bpf.Program, diag.List, error) {
+func BuildBPF(u *compiler.Result, env target.Env) (*bpf.Program, diag.List, error) {
 	prog, all, err := bpf.Build(u.Policy, env)
 	// Warnings about a base's rules (Docker's default names calls this
 	// host's libseccomp may not know) belong to the base, not to the user.
 	var diags diag.List
 	for _, d := range all {
-		if d.Severity == diag.Error || d.Pos.File == u.File.Name {
+		if d.Severity == diag.Error || d.Pos.File == u.Source {
 			diags = append(diags, d)
 		}
 	}
 	if limits := limitErrors(err); len(limits) > 0 {
 		for _, l := range limits {
-			diags.Errorf(diag.Pos{File: u.File.Name}, "%v; runc cannot load a profile that builds this filter", l)
+			diags.Errorf(diag.Pos{File: u.Source}, "%v; runc cannot load a profile that builds this filter", l)
 		}
 		return prog, diags, diags.Err()
 	}
@@ -175,9 +166,9 @@ func limitErrors(err error) []*bpf.LimitError {
 	return out
 }
 
-func missing(u *Unit, what, format string) ([]byte, diag.List, error) {
+func missing(u *compiler.Result, what, format string) ([]byte, diag.List, error) {
 	var diags diag.List
-	diags.Errorf(diag.Pos{File: u.File.Name}, "no %s to write as -f %s", what, format)
+	diags.Errorf(diag.Pos{File: u.Source}, "no %s to write as -f %s", what, format)
 	return nil, diags, diags.Err()
 }
 
@@ -217,7 +208,7 @@ func ParseFormats(value string) ([]string, error) {
 // its profile name or its file name without extension; a directory that
 // does not exist yet is created only when -o ends in / and its parent
 // exists. Every target is then checked by WriteAll before the first write.
-func Plan(units []*Unit, formats []string, out string) ([]Output, error) {
+func Plan(units []*compiler.Result, formats []string, out string) ([]Output, error) {
 	if len(formats) == 0 {
 		return nil, Usagef("no output format; expected one or more of %s", strings.Join(Formats, ", "))
 	}
@@ -244,9 +235,9 @@ func Plan(units []*Unit, formats []string, out string) ([]Output, error) {
 		for _, f := range formats {
 			path := filepath.Join(out, name+extensions[f])
 			if prev, dup := seen[path]; dup {
-				return nil, Usagef("%s and %s would both write %s; give them different profile names", prev, u.File.Name, path)
+				return nil, Usagef("%s and %s would both write %s; give them different profile names", prev, u.Source, path)
 			}
-			seen[path] = u.File.Name
+			seen[path] = u.Source
 			plan = append(plan, Output{Path: path, InNewDir: newDir})
 		}
 	}
@@ -288,14 +279,14 @@ func outputDir(out string, several bool) (dirMode, create bool, err error) {
 
 // baseName is the NAME of a unit's files in an output directory: its
 // profile name (checked where it was read) or its file name.
-func baseName(u *Unit) (string, error) {
-	name := u.File.Profile
+func baseName(u *compiler.Result) (string, error) {
+	name := u.Name
 	if name == "" {
-		b := filepath.Base(u.File.Name)
+		b := filepath.Base(u.Source)
 		name = strings.TrimSuffix(b, filepath.Ext(b))
 	}
 	if err := safename.Check(name); err != nil {
-		return "", Usagef("%s: cannot name its output files: %v; give it a name with profile NAME", u.File.Name, err)
+		return "", Usagef("%s: cannot name its output files: %v; give it a name with profile NAME", u.Source, err)
 	}
 	return name, nil
 }
@@ -389,7 +380,7 @@ type CompileRequest struct {
 // succeeds.
 func Compile(req CompileRequest, stdout func([]byte) error) (diag.List, error) {
 	var all diag.List
-	var units []*Unit
+	var units []*compiler.Result
 	failed := false
 	for _, path := range req.Files {
 		u, diags, err := Load(path, req.Options)
@@ -436,7 +427,7 @@ func Compile(req CompileRequest, stdout func([]byte) error) (diag.List, error) {
 // renderUnit renders one unit in every requested format, after checking
 // that its filter fits the kernel on every arch it targets, as runc builds
 // it: a Docker JSON that runc cannot load is an error, whatever the format.
-func renderUnit(u *Unit, req CompileRequest) ([][]byte, diag.List, error) {
+func renderUnit(u *compiler.Result, req CompileRequest) ([][]byte, diag.List, error) {
 	var all diag.List
 	var prog *bpf.Program
 	if u.Policy != nil && (req.Stats != nil || hasSeccompFormat(req.Formats)) {
@@ -445,7 +436,7 @@ func renderUnit(u *Unit, req CompileRequest) ([][]byte, diag.List, error) {
 		prog, diags, err = BuildBPF(u, req.Env)
 		all.Add(diags...)
 		if prog != nil && req.Stats != nil {
-			req.Stats(filterStats(u.File.Name, prog))
+			req.Stats(filterStats(u.Source, prog))
 		}
 		// Other libseccomp errors are reported by the bpf format, and
 		// --stats, which need the program; they are not a size.

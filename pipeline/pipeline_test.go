@@ -46,7 +46,7 @@ func sources(t *testing.T) []string {
 	return out
 }
 
-func load(t testing.TB, path string) *Unit {
+func load(t testing.TB, path string) *compiler.Result {
 	t.Helper()
 	u, diags, err := Load(path, compiler.Options{})
 	if err != nil {
@@ -191,8 +191,6 @@ func TestSameInputGivesByteIdenticalOutput(t *testing.T) {
 //   - diagnostics: every diagnostic compiling the source gives, in editor
 //     format. Without an "error:" line the source must compile.
 //   - docker, oci (optional): the output in that format (in goldenEnv).
-//   - test-diagnostics (optional): what secprof test reports about the
-//     test block's expect lines before running them.
 //   - import-diagnostics (optional): the diagnostics of secprof import on
 //     the source (a Docker JSON profile), and import (optional) its DSL.
 //
@@ -223,7 +221,7 @@ const diagnosticCases = "../testdata/errors"
 
 // outputSections are the sections of a diagnostic case that are not its
 // source.
-var outputSections = map[string]bool{"diagnostics": true, "docker": true, "oci": true, "test-diagnostics": true, "import-diagnostics": true, "import": true}
+var outputSections = map[string]bool{"diagnostics": true, "docker": true, "oci": true, "import-diagnostics": true, "import": true}
 
 type diagnosticCase struct {
 	ar       *txtar.Archive
@@ -285,17 +283,6 @@ func checkCompileCase(t *testing.T, c diagnosticCase) {
 	wantErr := strings.Contains(want, ": error: ")
 	if wantErr != (err != nil) {
 		t.Fatalf("error = %v; the expected diagnostics say an error is %v", err, wantErr)
-	}
-	if _, ok := c.sections["test-diagnostics"]; ok {
-		if err != nil {
-			t.Fatal("a test-diagnostics section in a case that does not compile")
-		}
-		_, td := compiler.Expectations(u.File.Test)
-		if golden.Updating() {
-			c.sections["test-diagnostics"] = []byte(td.Text())
-		} else if got, want := td.Text(), string(c.sections["test-diagnostics"]); strings.TrimSpace(got) != strings.TrimSpace(want) {
-			t.Errorf("test diagnostics:\n%s\nwant:\n%s", got, want)
-		}
 	}
 	for _, format := range []string{"docker", "oci"} {
 		wantOut, ok := c.sections[format]
@@ -435,14 +422,14 @@ func TestThirdPartyProfilesDecideAsTheOriginal(t *testing.T) {
 // a source in another format, which it leaves alone.
 func decidesAsOriginal(t *testing.T, path string) bool {
 	t.Helper()
-	u := load(t, path)
-	if u.File.Format != profiles.FormatDocker {
-		return false
-	}
 	orig, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if f, _ := profiles.Parse(path, orig); f == nil || f.Format != profiles.FormatDocker {
+		return false
+	}
+	u := load(t, path)
 	out, err := dockerjson.Marshal(u.Policy)
 	if err != nil {
 		t.Fatal(err)

@@ -86,36 +86,27 @@ func Test(ctx context.Context, req TestRequest) ([]CheckResult, diag.List, error
 	return results, all, nil
 }
 
-func testUnit(ctx context.Context, u *Unit, req TestRequest) ([]CheckResult, diag.List, error) {
+func testUnit(ctx context.Context, u *compiler.Result, req TestRequest) ([]CheckResult, diag.List, error) {
 	var diags diag.List
-	t := u.File.Test
-	if t == nil || (len(t.Expects) == 0 && len(t.Runs) == 0) {
-		diags.Warnf(diag.Pos{File: u.File.Name}, "no test block: nothing to prove")
+	t := u.Tests
+	if t.Empty() {
+		diags.Warnf(diag.Pos{File: u.Source}, "no test block: nothing to prove")
 		return nil, diags, nil
 	}
 	if u.Policy == nil {
 		diags.Errorf(t.Pos, "a test block needs seccomp rules to test")
 		return nil, diags, diags.Err()
 	}
-	exps, ed := compiler.Expectations(t)
-	diags.Add(ed...)
-	if err := diags.Err(); err != nil {
-		return nil, diags, err
-	}
 	var results []CheckResult
-	if len(exps) > 0 {
+	if exps := t.Expects; len(exps) > 0 {
 		prog, bd, err := BuildBPF(u, req.Env)
 		diags.Add(bd...)
 		if err != nil {
 			return nil, diags, err
 		}
-		var kexps []kernel.Expectation
-		for _, e := range exps {
-			kexps = append(kexps, kernel.Expectation{Pos: e.Pos, Syscall: e.Syscall, Args: e.Args, Want: e.Want})
-		}
-		krs, err := kernel.Check(ctx, prog, kexps)
+		krs, err := kernel.Check(ctx, prog, exps)
 		for _, r := range krs {
-			results = append(results, CheckResult{Pos: r.Pos, Kind: "kernel", Check: "expect " + r.Expectation.String(), Expected: r.Expected, Got: r.Got, OK: r.OK, Why: r.Why})
+			results = append(results, CheckResult{Pos: r.Pos, Kind: "kernel", Check: "expect " + r.Expect.String(), Expected: r.Expected, Got: r.Got, OK: r.OK, Why: r.Why})
 		}
 		if ctx.Err() != nil {
 			return results, diags, interrupted(ctx)
@@ -138,13 +129,12 @@ func testUnit(ctx context.Context, u *Unit, req TestRequest) ([]CheckResult, dia
 	if err != nil {
 		return results, diags, err
 	}
-	var checks []container.Check
-	for _, r := range t.Runs {
-		timeout := r.Limit
-		if timeout == 0 {
-			timeout = req.Timeout
+	checks := make([]container.Check, len(t.Runs))
+	for i, r := range t.Runs {
+		if r.Timeout == 0 {
+			r.Timeout = req.Timeout
 		}
-		checks = append(checks, container.Check{Pos: r.Pos, Command: r.Command.Text, Want: container.Want(r.Want.Text), Timeout: timeout})
+		checks[i] = r
 	}
 	// The container gets exactly the capabilities the filter was decided
 	// for, so that a rule dropped for CAP_SYS_ADMIN meets a container that

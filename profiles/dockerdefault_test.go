@@ -35,7 +35,7 @@ func TestDockerDefaultSourceEqualsMoby(t *testing.T) {
 	if cd.HasErrors() {
 		t.Fatal(cd.Text())
 	}
-	out, err := dockerjson.Marshal(p)
+	out, err := dockerjson.Marshal(p.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}

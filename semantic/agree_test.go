@@ -57,7 +57,7 @@ func TestIncludeExcludeDecidedAlike(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					compiled, err := semantic.FromOCI(oci.Seccomp(p, env))
+					compiled, err := semantic.FromOCI(oci.Seccomp(p.Policy, env))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -78,7 +78,7 @@ func TestIncludeExcludeDecidedAlike(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := semantic.FromOCI(oci.Seccomp(p, env))
+			got, err := semantic.FromOCI(oci.Seccomp(p.Policy, env))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -122,14 +122,14 @@ func load(name string, src []byte, opts Options) (*seccomp.Seccomp, diag.List) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	p, cd := compiler.Compile(f, opts.Compile)
+	r, cd := compiler.Compile(f, opts.Compile)
 	diags.Add(cd...)
 	if cd.HasErrors() {
 		return nil, diags
 	}
-	if p == nil {
+	if r.Policy == nil {
 		diags.Errorf(diag.Pos{File: name, Line: 1, Col: 1}, "no seccomp rules to compare")
 		return nil, diags
 	}
-	return dockerjson.Profile(p), diags
+	return dockerjson.Profile(r.Policy), diags
 }

@@ -11,43 +11,28 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
-	"github.com/secprof/secprof/diag"
+	"github.com/secprof/secprof/compiler"
 )
 
-// Want is what a check expects of its command.
-type Want string
+// Want is what a check expects of its command (compiler.RunWant).
+type Want = compiler.RunWant
 
+// What a check may expect.
 const (
-	// Succeeds: the command exits 0.
-	Succeeds Want = "succeeds"
-	// Fails: the command exits non-zero (not by a signal), and the same
-	// command exits 0 in a container without the profile.
-	Fails Want = "fails"
-	// Killed: the command is killed by SIGSYS, seccomp's kill.
-	Killed Want = "killed"
+	Succeeds = compiler.RunSucceeds
+	Fails    = compiler.RunFails
+	Killed   = compiler.RunKilled
 )
 
-// Check is one "run" expectation of a profile's test block.
-type Check struct {
-	Pos diag.Pos `json:"pos"`
-	// Command is a shell command line for busybox sh, run in a subshell in
-	// /tmp with PATH=/bin:/sbin:/usr/bin:/usr/sbin:/usr/local/bin, so "chmod" is busybox's
-	// and "/usr/bin/chmod" is GNU coreutils'. Checks run in order in one
-	// container and see each other's effects; /tmp/f (an empty file) and
-	// /tmp/d (an empty directory) exist before the first.
-	Command string `json:"command"`
-	Want    Want   `json:"want"`
-	// Timeout bounds the command's run, from its start in the container;
-	// zero means DefaultTimeout. A command that runs longer gets a "timed
-	// out" result, and the container, with every process in it, is killed:
-	// the checks after it do not run.
-	Timeout time.Duration `json:"timeout,omitempty"`
-}
+// Check is one run line of a profile's test block, as the compiler
+// resolved it; a zero Timeout means DefaultTimeout.
+type Check = compiler.Run
 
 // DefaultTimeout is a check's timeout when it names none.
 const DefaultTimeout = 30 * time.Second
 
-func (c Check) timeout() time.Duration {
+// timeout is how long c may run.
+func timeout(c Check) time.Duration {
 	if c.Timeout <= 0 {
 		return DefaultTimeout
 	}
@@ -82,7 +67,7 @@ type Result struct {
 func (r Result) Got() string {
 	switch {
 	case r.TimedOut:
-		return "timed out after " + r.Check.timeout().String()
+		return "timed out after " + timeout(r.Check).String()
 	case r.ExitCode < 0:
 		return "not run"
 	case r.Signal != "":
@@ -226,7 +211,7 @@ func evaluate(checks []Check, main, control *report) []Result {
 		switch {
 		case main.timedOut && main.began == i:
 			r.TimedOut = true
-			r.Why = fmt.Sprintf("did not finish within %s; the container and every process in it were killed", c.timeout())
+			r.Why = fmt.Sprintf("did not finish within %s; the container and every process in it were killed", timeout(c))
 		case !ran:
 			r.Why = main.notRun(i)
 		case c.Want == Succeeds:

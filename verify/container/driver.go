@@ -232,7 +232,7 @@ func (f *follower) begin(i int) {
 		return
 	}
 	if i < len(f.checks) {
-		f.timer = time.AfterFunc(f.checks[i].timeout(), func() {
+		f.timer = time.AfterFunc(timeout(f.checks[i]), func() {
 			if f.running.Load() == int64(i) && f.expired.CompareAndSwap(-1, int64(i)) {
 				f.stop()
 			}

@@ -22,34 +22,11 @@ import (
 
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
-	"github.com/secprof/secprof/diag"
 )
-
-// Expectation is one `expect` line: a syscall of the host's native arch,
-// the arguments written (at most six; the rest get harmless defaults) and
-// the action the profile should take.
-type Expectation struct {
-	Pos     diag.Pos
-	Syscall string
-	Args    []uint64
-	Want    compiler.Action
-}
-
-func (e Expectation) String() string {
-	s := e.Syscall
-	if len(e.Args) > 0 {
-		parts := make([]string, len(e.Args))
-		for i, a := range e.Args {
-			parts[i] = fmt.Sprintf("%#x", a)
-		}
-		s += "(" + strings.Join(parts, ", ") + ")"
-	}
-	return s
-}
 
 // Result is the outcome of one expectation.
 type Result struct {
-	Expectation
+	compiler.Expect
 	Expected string // the wanted action, as the DSL writes it
 	Got      string // what the kernel did
 	OK       bool
@@ -65,7 +42,7 @@ var Blocked = 2 * time.Second
 // refused the filter, or ctx ended); the results obtained until then come
 // with it. On cancellation the running child is killed, and the error
 // wraps ctx.Err(). A failed expectation is a Result with OK false.
-func Check(ctx context.Context, prog *bpf.Program, exps []Expectation) ([]Result, error) {
+func Check(ctx context.Context, prog *bpf.Program, exps []compiler.Expect) ([]Result, error) {
 	out := make([]Result, 0, len(exps))
 	hostNS, err := namespaceIDs()
 	if err != nil {
@@ -118,8 +95,8 @@ func errnoName(e syscall.Errno) string {
 	return fmt.Sprint(int(e))
 }
 
-func check(ctx context.Context, prog *bpf.Program, hostNS map[string]uint64, e Expectation) (Result, error) {
-	res := Result{Expectation: e, Expected: e.Want.String()}
+func check(ctx context.Context, prog *bpf.Program, hostNS map[string]uint64, e compiler.Expect) (Result, error) {
+	res := Result{Expect: e, Expected: e.Want.String()}
 	if len(e.Args) > 6 {
 		res.Got, res.Why = "not run", fmt.Sprintf("%d arguments written; a syscall has at most 6", len(e.Args))
 		return res, nil

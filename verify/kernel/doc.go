@@ -3,8 +3,9 @@
 // each `expect` line there, comparing what happens with what the profile's
 // test block expects.
 //
-// Pipeline position: compiler (Policy) → compiler/bpf (Program) → kernel
-// (this package), next to verify/container, which runs whole commands.
+// Pipeline position: compiler (Result: Policy and Tests.Expects, of type
+// compiler.Expect) → compiler/bpf (Program) → kernel (this package), next
+// to verify/container, which runs the Tests.Runs.
 //
 // Seccomp cannot be undone, so the check re-executes the current binary:
 // the CLI's main and a test's TestMain call MaybeRunChild first thing. The

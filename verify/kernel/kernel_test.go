@@ -66,31 +66,31 @@ func TestExpectations(t *testing.T) {
 	requireKernel(t)
 	prog := build(t, seedPlus())
 	cases := []struct {
-		exp    Expectation
+		exp    compiler.Expect
 		ok     bool
 		got    string
 		whyHas string
 	}{
-		{Expectation{Syscall: "chmod", Want: eperm}, true, "errno EPERM", ""},
-		{Expectation{Syscall: "chown", Want: eperm}, true, "errno EPERM", ""},
-		{Expectation{Syscall: "getpid", Want: allow}, true, "allow (returned ", ""},
-		{Expectation{Syscall: "personality", Args: []uint64{0xffffffff}, Want: eperm}, true, "errno EPERM", ""},
-		{Expectation{Syscall: "personality", Args: []uint64{0xffffffff}, Want: allow}, false, "errno EPERM", "without the filter: allow"},
-		{Expectation{Syscall: "personality", Args: []uint64{0}, Want: allow}, true, "allow (returned 0)", ""},
-		{Expectation{Syscall: "ptrace", Want: killT}, true, "kill-thread", ""},
-		{Expectation{Syscall: "ptrace", Want: eperm}, false, "kill-thread", "the kernel did kill-thread"},
-		{Expectation{Syscall: "getppid", Want: killP}, true, "kill-process", ""},
-		{Expectation{Syscall: "uname", Want: trap}, true, "trap", ""},
+		{compiler.Expect{Syscall: "chmod", Want: eperm}, true, "errno EPERM", ""},
+		{compiler.Expect{Syscall: "chown", Want: eperm}, true, "errno EPERM", ""},
+		{compiler.Expect{Syscall: "getpid", Want: allow}, true, "allow (returned ", ""},
+		{compiler.Expect{Syscall: "personality", Args: []uint64{0xffffffff}, Want: eperm}, true, "errno EPERM", ""},
+		{compiler.Expect{Syscall: "personality", Args: []uint64{0xffffffff}, Want: allow}, false, "errno EPERM", "without the filter: allow"},
+		{compiler.Expect{Syscall: "personality", Args: []uint64{0}, Want: allow}, true, "allow (returned 0)", ""},
+		{compiler.Expect{Syscall: "ptrace", Want: killT}, true, "kill-thread", ""},
+		{compiler.Expect{Syscall: "ptrace", Want: eperm}, false, "kill-thread", "the kernel did kill-thread"},
+		{compiler.Expect{Syscall: "getppid", Want: killP}, true, "kill-process", ""},
+		{compiler.Expect{Syscall: "uname", Want: trap}, true, "trap", ""},
 		// glibc's chmod(1) calls fchmodat, which the seed does not deny.
-		{Expectation{Syscall: "fchmodat", Want: eperm}, false, "allow (returned 0)", ""},
+		{compiler.Expect{Syscall: "fchmodat", Want: eperm}, false, "allow (returned 0)", ""},
 		// The kernel answers ESRCH to ptrace of pid 0 with or without a
 		// filter that allows it; a filter answering ESRCH would look the same.
-		{Expectation{Syscall: "rmdir", Args: []uint64{0}, Want: compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EFAULT)}}, false, "errno EFAULT?", "cannot be told apart"},
-		{Expectation{Syscall: "rmdir", Want: compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EFAULT)}}, true, "errno EFAULT", ""},
-		{Expectation{Syscall: "rmdir", Args: []uint64{0}, Want: allow}, true, "allow (EFAULT, also without the filter)", ""},
-		{Expectation{Syscall: "mkdir", Want: allow}, true, "allow (returned 0)", ""},
+		{compiler.Expect{Syscall: "rmdir", Args: []uint64{0}, Want: compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EFAULT)}}, false, "errno EFAULT?", "cannot be told apart"},
+		{compiler.Expect{Syscall: "rmdir", Want: compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EFAULT)}}, true, "errno EFAULT", ""},
+		{compiler.Expect{Syscall: "rmdir", Args: []uint64{0}, Want: allow}, true, "allow (EFAULT, also without the filter)", ""},
+		{compiler.Expect{Syscall: "mkdir", Want: allow}, true, "allow (returned 0)", ""},
 	}
-	var exps []Expectation
+	var exps []compiler.Expect
 	for _, c := range cases {
 		exps = append(exps, c.exp)
 	}
@@ -101,7 +101,7 @@ func TestExpectations(t *testing.T) {
 	for i, r := range results {
 		c := cases[i]
 		if r.OK != c.ok || !strings.HasPrefix(r.Got, c.got) || !strings.Contains(r.Why, c.whyHas) {
-			t.Errorf("expect %s %s: ok=%v got %q why %q; want ok=%v got %q… why with %q", r.Expectation, r.Expected, r.OK, r.Got, r.Why, c.ok, c.got, c.whyHas)
+			t.Errorf("expect %s %s: ok=%v got %q why %q; want ok=%v got %q… why with %q", r.Expect, r.Expected, r.OK, r.Got, r.Why, c.ok, c.got, c.whyHas)
 		}
 	}
 }
@@ -135,7 +135,7 @@ func TestRefusesHazards(t *testing.T) {
 func TestRequestKeyWithCalloutIsRefused(t *testing.T) {
 	requireKernel(t)
 	prog := build(t, &compiler.Policy{DefaultAction: allow, Rules: []*compiler.Rule{rule(eperm, nil, "request_key")}})
-	results, err := Check(context.Background(), prog, []Expectation{
+	results, err := Check(context.Background(), prog, []compiler.Expect{
 		{Syscall: "request_key", Want: eperm},
 		{Syscall: "request_key", Args: []uint64{0, 0, 0}, Want: eperm},
 	})
@@ -174,7 +174,7 @@ func TestKernelAgreesWithInterpreter(t *testing.T) {
 	}
 	for name, p := range policies {
 		prog := build(t, p)
-		var exps []Expectation
+		var exps []compiler.Expect
 		for _, pr := range probes {
 			var args [6]uint64
 			copy(args[:], pr.args)
@@ -184,7 +184,7 @@ func TestKernelAgreesWithInterpreter(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			exps = append(exps, Expectation{Syscall: pr.name, Args: pr.args, Want: decisionAction(t, d)})
+			exps = append(exps, compiler.Expect{Syscall: pr.name, Args: pr.args, Want: decisionAction(t, d)})
 		}
 		results, err := Check(context.Background(), prog, exps)
 		if err != nil {
@@ -192,7 +192,7 @@ func TestKernelAgreesWithInterpreter(t *testing.T) {
 		}
 		for _, r := range results {
 			if !r.OK {
-				t.Errorf("%s: interpreter says %s %s, kernel did %s (%s)", name, r.Expectation, r.Expected, r.Got, r.Why)
+				t.Errorf("%s: interpreter says %s %s, kernel did %s (%s)", name, r.Expect, r.Expected, r.Got, r.Why)
 			}
 		}
 	}

@@ -24,9 +24,9 @@ func denyShmctlSetpriority() *compiler.Policy {
 	return &compiler.Policy{DefaultAction: allow, Rules: []*compiler.Rule{rule(eperm, nil, "shmctl", "setpriority")}}
 }
 
-func checkOne(t *testing.T, p *compiler.Policy, e Expectation) Result {
+func checkOne(t *testing.T, p *compiler.Policy, e compiler.Expect) Result {
 	t.Helper()
-	results, err := Check(context.Background(), build(t, p), []Expectation{e})
+	results, err := Check(context.Background(), build(t, p), []compiler.Expect{e})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +43,9 @@ func TestShmctlLeavesTheHostSegment(t *testing.T) {
 	}
 	t.Cleanup(func() { unix.SysvShmCtl(id, unix.IPC_RMID, nil) })
 
-	r := checkOne(t, denyShmctlSetpriority(), Expectation{Syscall: "shmctl", Args: []uint64{uint64(id), unix.IPC_RMID, 0}, Want: eperm})
+	r := checkOne(t, denyShmctlSetpriority(), compiler.Expect{Syscall: "shmctl", Args: []uint64{uint64(id), unix.IPC_RMID, 0}, Want: eperm})
 	if !r.OK || r.Got != "errno EPERM" {
-		t.Errorf("expect %s errno EPERM: %+v; want ok, the filter's EPERM told apart from the sandbox's own answer", r.Expectation, r)
+		t.Errorf("expect %s errno EPERM: %+v; want ok, the filter's EPERM told apart from the sandbox's own answer", r.Expect, r)
 	}
 	var desc unix.SysvShmDesc
 	if _, err := unix.SysvShmCtl(id, unix.IPC_STAT, &desc); err != nil {
@@ -63,9 +63,9 @@ func TestSetpriorityLeavesTheHostProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r := checkOne(t, denyShmctlSetpriority(), Expectation{Syscall: "setpriority", Args: []uint64{unix.PRIO_PROCESS, uint64(pid), 15}, Want: eperm})
+	r := checkOne(t, denyShmctlSetpriority(), compiler.Expect{Syscall: "setpriority", Args: []uint64{unix.PRIO_PROCESS, uint64(pid), 15}, Want: eperm})
 	if !r.OK || r.Got != "errno EPERM" {
-		t.Errorf("expect %s errno EPERM: %+v; want ok", r.Expectation, r)
+		t.Errorf("expect %s errno EPERM: %+v; want ok", r.Expect, r)
 	}
 	after, err := unix.Getpriority(unix.PRIO_PROCESS, pid)
 	if err != nil {
@@ -100,22 +100,22 @@ func TestCallsThatDoNotReturn(t *testing.T) {
 	killing := &compiler.Policy{DefaultAction: allow, Rules: []*compiler.Rule{rule(killT, nil, "exit", "exit_group")}}
 	for _, c := range []struct {
 		policy *compiler.Policy
-		exp    Expectation
+		exp    compiler.Expect
 		ok     bool
 		got    string
 	}{
-		{allowAll, Expectation{Syscall: "exit", Want: allow}, true, "allow (the call ended"},
-		{allowAll, Expectation{Syscall: "exit", Want: killT}, false, "allow (the call ended"},
-		{allowAll, Expectation{Syscall: "exit", Args: []uint64{31}, Want: allow}, true, "allow (the call ended"},
-		{allowAll, Expectation{Syscall: "exit_group", Want: allow}, true, "allow (the call ended"},
-		{allowAll, Expectation{Syscall: "exit_group", Want: killP}, false, "allow (the call ended"},
-		{killing, Expectation{Syscall: "exit", Want: killT}, true, "kill-thread"},
-		{killing, Expectation{Syscall: "exit", Want: allow}, false, "kill-thread"},
-		{killing, Expectation{Syscall: "exit_group", Want: killT}, true, "kill-thread"},
+		{allowAll, compiler.Expect{Syscall: "exit", Want: allow}, true, "allow (the call ended"},
+		{allowAll, compiler.Expect{Syscall: "exit", Want: killT}, false, "allow (the call ended"},
+		{allowAll, compiler.Expect{Syscall: "exit", Args: []uint64{31}, Want: allow}, true, "allow (the call ended"},
+		{allowAll, compiler.Expect{Syscall: "exit_group", Want: allow}, true, "allow (the call ended"},
+		{allowAll, compiler.Expect{Syscall: "exit_group", Want: killP}, false, "allow (the call ended"},
+		{killing, compiler.Expect{Syscall: "exit", Want: killT}, true, "kill-thread"},
+		{killing, compiler.Expect{Syscall: "exit", Want: allow}, false, "kill-thread"},
+		{killing, compiler.Expect{Syscall: "exit_group", Want: killT}, true, "kill-thread"},
 	} {
 		r := checkOne(t, c.policy, c.exp)
 		if r.OK != c.ok || !strings.HasPrefix(r.Got, c.got) {
-			t.Errorf("expect %s %s: ok=%v got %q (%s); want ok=%v got %q…", r.Expectation, r.Expected, r.OK, r.Got, r.Why, c.ok, c.got)
+			t.Errorf("expect %s %s: ok=%v got %q (%s); want ok=%v got %q…", r.Expect, r.Expected, r.OK, r.Got, r.Why, c.ok, c.got)
 		}
 	}
 }
@@ -132,25 +132,25 @@ func allowAll() *compiler.Policy {
 func TestSandboxDeniesHostWideCalls(t *testing.T) {
 	requireKernel(t)
 	for _, c := range []struct {
-		exp    Expectation
+		exp    compiler.Expect
 		enosys bool // the facility may be missing from the kernel
 	}{
-		{Expectation{Syscall: "syslog", Args: []uint64{5}}, false}, // SYSLOG_ACTION_CLEAR: CAP_SYSLOG
-		{Expectation{Syscall: "settimeofday", Args: []uint64{0, 0}}, false},
-		{Expectation{Syscall: "swapoff", Args: []uint64{0}}, false},
-		{Expectation{Syscall: "acct", Args: []uint64{0}}, false},
-		{Expectation{Syscall: "vhangup"}, false},
-		{Expectation{Syscall: "kexec_load", Args: []uint64{0, 17, 0, 0}}, true},
-		{Expectation{Syscall: "init_module", Args: []uint64{0, 0, 0}}, true},
-		{Expectation{Syscall: "delete_module", Args: []uint64{0, 0}}, true},
-		{Expectation{Syscall: "iopl", Args: []uint64{3}}, true},
+		{compiler.Expect{Syscall: "syslog", Args: []uint64{5}}, false}, // SYSLOG_ACTION_CLEAR: CAP_SYSLOG
+		{compiler.Expect{Syscall: "settimeofday", Args: []uint64{0, 0}}, false},
+		{compiler.Expect{Syscall: "swapoff", Args: []uint64{0}}, false},
+		{compiler.Expect{Syscall: "acct", Args: []uint64{0}}, false},
+		{compiler.Expect{Syscall: "vhangup"}, false},
+		{compiler.Expect{Syscall: "kexec_load", Args: []uint64{0, 17, 0, 0}}, true},
+		{compiler.Expect{Syscall: "init_module", Args: []uint64{0, 0, 0}}, true},
+		{compiler.Expect{Syscall: "delete_module", Args: []uint64{0, 0}}, true},
+		{compiler.Expect{Syscall: "iopl", Args: []uint64{3}}, true},
 	} {
 		c.exp.Want = allow
 		r := checkOne(t, allowAll(), c.exp)
 		if r.Got == "allow (EPERM, also without the filter)" || c.enosys && r.Got == "allow (ENOSYS, also without the filter)" {
 			continue
 		}
-		t.Errorf("%s in the sandbox: %s (%s); want EPERM, a host-wide capability missing", r.Expectation, r.Got, r.Why)
+		t.Errorf("%s in the sandbox: %s (%s); want EPERM, a host-wide capability missing", r.Expect, r.Got, r.Why)
 	}
 }
 
@@ -158,9 +158,9 @@ func TestSandboxDeniesHostWideCalls(t *testing.T) {
 // namespace's init, here the sandbox, and nothing else.
 func TestRebootEndsOnlyTheSandbox(t *testing.T) {
 	requireKernel(t)
-	r := checkOne(t, allowAll(), Expectation{Syscall: "reboot", Args: []uint64{unix.LINUX_REBOOT_MAGIC1, unix.LINUX_REBOOT_MAGIC2, unix.LINUX_REBOOT_CMD_POWER_OFF}, Want: allow})
+	r := checkOne(t, allowAll(), compiler.Expect{Syscall: "reboot", Args: []uint64{unix.LINUX_REBOOT_MAGIC1, unix.LINUX_REBOOT_MAGIC2, unix.LINUX_REBOOT_CMD_POWER_OFF}, Want: allow})
 	if !r.OK || r.Got != "allow (the call ended the process)" {
-		t.Errorf("expect %s allow: %+v", r.Expectation, r)
+		t.Errorf("expect %s allow: %+v", r.Expect, r)
 	}
 }
 
@@ -189,7 +189,7 @@ func TestSandboxKeepsTheHost(t *testing.T) {
 	}
 
 	minusOne := ^uint64(0)
-	for _, e := range []Expectation{
+	for _, e := range []compiler.Expect{
 		{Syscall: "kill", Args: []uint64{minusOne, uint64(unix.SIGKILL)}},
 		{Syscall: "setpriority", Args: []uint64{unix.PRIO_USER, 0, 19}},
 		{Syscall: "ioprio_set", Args: []uint64{ioprioWhoUser, 0, ioprioIdle}},
@@ -197,7 +197,7 @@ func TestSandboxKeepsTheHost(t *testing.T) {
 	} {
 		e.Want = allow
 		if r := checkOne(t, allowAll(), e); !r.OK {
-			t.Errorf("expect %s allow: %s (%s)", r.Expectation, r.Got, r.Why)
+			t.Errorf("expect %s allow: %s (%s)", r.Expect, r.Got, r.Why)
 		}
 	}
 	if err := unix.Kill(pid, 0); err != nil {
@@ -232,9 +232,9 @@ func TestSessionKeyringIsTheSandboxs(t *testing.T) {
 	const keyctlClear = 7
 	session := uint64(0xfffffffd) // KEY_SPEC_SESSION_KEYRING, -3 as an int
 	p := &compiler.Policy{DefaultAction: allow, Rules: []*compiler.Rule{rule(eperm, nil, "keyctl")}}
-	r := checkOne(t, p, Expectation{Syscall: "keyctl", Args: []uint64{keyctlClear, session}, Want: eperm})
+	r := checkOne(t, p, compiler.Expect{Syscall: "keyctl", Args: []uint64{keyctlClear, session}, Want: eperm})
 	if !r.OK || r.Got != "errno EPERM" {
-		t.Errorf("expect %s errno EPERM: %+v", r.Expectation, r)
+		t.Errorf("expect %s errno EPERM: %+v", r.Expect, r)
 	}
 	if _, err := unix.KeyctlSearch(unix.KEY_SPEC_SESSION_KEYRING, "user", "secprof-test", 0); err != nil {
 		t.Errorf("key %d is gone from the session keyring: %v", id, err)
@@ -272,7 +272,7 @@ func TestCancelStopsTheRunningChild(t *testing.T) {
 	done := make(chan checked, 1)
 	prog := build(t, allowAll())
 	go func() {
-		rs, err := Check(ctx, prog, []Expectation{{Syscall: "getpid", Want: allow}, {Syscall: "pause", Want: allow}, {Syscall: "getpid", Want: allow}})
+		rs, err := Check(ctx, prog, []compiler.Expect{{Syscall: "getpid", Want: allow}, {Syscall: "pause", Want: allow}, {Syscall: "getpid", Want: allow}})
 		done <- checked{rs, err}
 	}()
 	child := waitForChildIn(t, unix.SYS_PAUSE)
@@ -339,18 +339,18 @@ func TestSandboxBoundsMemory(t *testing.T) {
 	const populate = unix.MAP_PRIVATE | unix.MAP_ANONYMOUS | unix.MAP_POPULATE
 	minusOne := ^uint64(0)
 	for _, c := range []struct {
-		exp Expectation
+		exp compiler.Expect
 		got string
 	}{
-		{Expectation{Syscall: "mmap", Args: []uint64{0, 1 << 30, unix.PROT_READ | unix.PROT_WRITE, populate, minusOne, 0}}, "allow (ENOMEM, also without the filter)"},
+		{compiler.Expect{Syscall: "mmap", Args: []uint64{0, 1 << 30, unix.PROT_READ | unix.PROT_WRITE, populate, minusOne, 0}}, "allow (ENOMEM, also without the filter)"},
 		// Past RLIMIT_FSIZE: EFBIG; under it, the seal: EPERM.
-		{Expectation{Syscall: "fallocate", Args: []uint64{3, 0, 0, 64 << 30}}, "allow (EFBIG, also without the filter)"},
-		{Expectation{Syscall: "fallocate", Args: []uint64{3, 0, 0, 512 << 10}}, "allow (EPERM, also without the filter)"},
-		{Expectation{Syscall: "ftruncate", Args: []uint64{3, 0}}, "allow (EPERM, also without the filter)"},
+		{compiler.Expect{Syscall: "fallocate", Args: []uint64{3, 0, 0, 64 << 30}}, "allow (EFBIG, also without the filter)"},
+		{compiler.Expect{Syscall: "fallocate", Args: []uint64{3, 0, 0, 512 << 10}}, "allow (EPERM, also without the filter)"},
+		{compiler.Expect{Syscall: "ftruncate", Args: []uint64{3, 0}}, "allow (EPERM, also without the filter)"},
 	} {
 		c.exp.Want = allow
 		if r := checkOne(t, allowAll(), c.exp); r.Got != c.got {
-			t.Errorf("%s in the sandbox: %s (%s); want %s", r.Expectation, r.Got, r.Why, c.got)
+			t.Errorf("%s in the sandbox: %s (%s); want %s", r.Expect, r.Got, r.Why, c.got)
 		}
 	}
 }
@@ -365,7 +365,7 @@ func TestPrivateTmpdir(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("TMPDIR", private)
-	r := checkOne(t, denyShmctlSetpriority(), Expectation{Syscall: "getpid", Want: allow})
+	r := checkOne(t, denyShmctlSetpriority(), compiler.Expect{Syscall: "getpid", Want: allow})
 	if !r.OK {
 		t.Errorf("expect getpid allow with TMPDIR=%s (0700): %+v", private, r)
 	}
