@@ -8,7 +8,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/secprof/secprof/internal/atomicfile"
+	"github.com/secprof/secprof/internal/filekind"
 )
 
 // destination is where one output really goes once -o's path is looked at:
@@ -63,7 +63,7 @@ func resolveDestination(path string, dirMissingOK bool) (destination, error) {
 		case mode.IsDir():
 			return destination{}, fmt.Errorf("%s is a directory; with one output, -o names a file (end it in / to write NAME.json… inside)", describePath(path, p))
 		default:
-			return destination{}, fmt.Errorf("refusing to write to %s: it is a %s; secprof writes regular files, FIFOs and character devices", describePath(path, p), atomicfile.Describe(mode))
+			return destination{}, fmt.Errorf("refusing to write to %s: it is a %s; secprof writes regular files, FIFOs and character devices", describePath(path, p), filekind.Name(mode))
 		}
 	}
 	return destination{}, fmt.Errorf("%s: too many levels of symbolic links", path)

@@ -16,6 +16,7 @@ import (
 	"github.com/secprof/secprof/compiler/oci"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/atomicfile"
+	"github.com/secprof/secprof/internal/filekind"
 	"github.com/secprof/secprof/internal/safename"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/target"
@@ -260,7 +261,7 @@ func outputDir(out string, several bool) (dirMode, create bool, err error) {
 	case statErr == nil && strings.HasSuffix(out, "/"):
 		return false, false, Usagef("-o %s: %s is not a directory", out, strings.TrimSuffix(out, "/"))
 	case statErr == nil && several:
-		return false, false, Usagef("several outputs need a directory, and %s is a %s: -o DIR/", out, atomicfile.Describe(fi.Mode()))
+		return false, false, Usagef("several outputs need a directory, and %s is a %s: -o DIR/", out, filekind.Name(fi.Mode()))
 	case statErr == nil:
 		return false, false, nil
 	case !errors.Is(statErr, os.ErrNotExist):

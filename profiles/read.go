@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/secprof/secprof/internal/filekind"
 )
 
 // MaxSourceBytes bounds every source secprof reads — a file named on the
@@ -75,27 +77,10 @@ func readCapped(r io.Reader) ([]byte, error) {
 	return src, nil
 }
 
-// fileKind names a file type for NotRegularError.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	}
-	return "not a plain file"
-}
-
 // checkRegular fails unless fi is a regular file.
 func checkRegular(path string, fi fs.FileInfo) error {
 	if !fi.Mode().IsRegular() {
-		return &NotRegularError{Path: path, Kind: fileKind(fi.Mode())}
+		return &NotRegularError{Path: path, Kind: "a " + filekind.Name(fi.Mode())}
 	}
 	return nil
 }

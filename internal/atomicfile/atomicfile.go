@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/secprof/secprof/internal/filekind"
 )
 
 // Txn is a set of staged files. The zero value is ready to use.
@@ -53,7 +55,7 @@ func (t *Txn) Stage(path string, data []byte, perm os.FileMode) (err error) {
 	case err != nil:
 		return err
 	case !old.Mode().IsRegular():
-		return fmt.Errorf("%s is a %s, not a regular file; refusing to replace it", path, Describe(old.Mode()))
+		return fmt.Errorf("%s is a %s, not a regular file; refusing to replace it", path, filekind.Name(old.Mode()))
 	}
 	tmp, err := os.CreateTemp(dirOf(path), tempPrefix(path))
 	if err != nil {
@@ -210,27 +212,6 @@ func umaskFromProc() (os.FileMode, bool) {
 		}
 	}
 	return 0, false
-}
-
-// Describe names a file type the way an error message should.
-func Describe(m os.FileMode) string {
-	switch {
-	case m.IsRegular():
-		return "regular file"
-	case m.IsDir():
-		return "directory"
-	case m&os.ModeSymlink != 0:
-		return "symlink"
-	case m&os.ModeNamedPipe != 0:
-		return "FIFO"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	case m&os.ModeCharDevice != 0:
-		return "character device"
-	case m&os.ModeDevice != 0:
-		return "block device"
-	}
-	return "special file"
 }
 
 func dirOf(path string) string {
