@@ -27,6 +27,19 @@ type Options struct {
 	// rule naming one does nothing on that host; when KnownToHost is set,
 	// such names get a warning. Nil skips the check.
 	KnownToHost func(arch syscalls.Arch, name string) bool
+	// Native is the target host's arch (target.Env's NativeArch; empty
+	// means amd64). A Docker profile without architectures, or with an
+	// archMap, filters that host's ABIs, so names are checked against them.
+	Native syscalls.NativeArch
+}
+
+// nativeArch is the arch a Docker profile's native-only filter or archMap
+// entry selects on the target host.
+func (o Options) nativeArch() syscalls.Arch {
+	if a, ok := o.Native.Arch(); ok {
+		return a
+	}
+	return syscalls.X86_64
 }
 
 // compileSeccomp resolves a parsed source's seccomp part into a Policy.
@@ -251,7 +264,7 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 		p.ArchMap = slices.Clone(base.ArchMap)
 		c.targets = append(c.targets, p.Arches...)
 		if len(c.targets) == 0 {
-			c.targets = []syscalls.Arch{syscalls.X86_64}
+			c.targets = []syscalls.Arch{c.opts.nativeArch()}
 		}
 		return
 	}
@@ -289,7 +302,7 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 		c.targets = append(c.targets, p.Arches...)
 	case len(p.ArchMap) > 0:
 		for _, e := range p.ArchMap {
-			if e.Arch == syscalls.X86_64 {
+			if e.Arch == c.opts.nativeArch() {
 				c.targets = append(c.targets, e.Arch)
 				c.targets = append(c.targets, e.SubArches...)
 			}
@@ -302,7 +315,9 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 		c.targets = append(c.targets, p.Arches...)
 	}
 	if len(c.targets) == 0 {
-		c.targets = []syscalls.Arch{syscalls.X86_64}
+		// No arch listed, or no archMap entry for the target: moby filters
+		// the host's own arch only.
+		c.targets = []syscalls.Arch{c.opts.nativeArch()}
 	}
 }
 

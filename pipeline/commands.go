@@ -31,6 +31,14 @@ func HostOptions() compiler.Options {
 	return compiler.Options{KnownToHost: hostlib.Knows}
 }
 
+// forTarget is opts for a compilation checked against env's host arch: a
+// Docker profile without architectures, or with an archMap, filters that
+// arch's ABIs, so its names are checked there and not on amd64.
+func forTarget(opts compiler.Options, env target.Env) compiler.Options {
+	opts.Native = env.NativeArch
+	return opts
+}
+
 // readSource reads a source ("-" is stdin) under the size cap. A source over
 // the cap is an error diagnostic (exit 1); one that cannot be read, or is
 // not a regular file, a UsageError (exit 2).
@@ -73,7 +81,7 @@ func Diff(pathA, pathB string, env target.Env, opts compiler.Options) (*srcdiff.
 		}
 		return nil, diags, diags.Err()
 	}
-	return srcdiff.Sources(nameA, srcA, nameB, srcB, srcdiff.Options{Env: env, Compile: opts})
+	return srcdiff.Sources(nameA, srcA, nameB, srcB, srcdiff.Options{Env: env, Compile: forTarget(opts, env)})
 }
 
 // Families lists the built-in syscall families, for `secprof families`.

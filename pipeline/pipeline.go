@@ -384,7 +384,7 @@ func Compile(req CompileRequest, stdout func([]byte) error) (diag.List, error) {
 	var units []*compiler.Result
 	failed := false
 	for _, path := range req.Files {
-		u, diags, err := Load(path, req.Options)
+		u, diags, err := Load(path, forTarget(req.Options, req.Env))
 		all.Add(diags...)
 		var ue *UsageError
 		if errors.As(err, &ue) {

@@ -68,7 +68,7 @@ func Test(ctx context.Context, req TestRequest) ([]CheckResult, diag.List, error
 	var all diag.List
 	var results []CheckResult
 	for _, path := range req.Files {
-		u, diags, err := Load(path, req.Options)
+		u, diags, err := Load(path, forTarget(req.Options, req.Env))
 		all.Add(diags...)
 		if err != nil {
 			all.Sort()
