@@ -20,6 +20,10 @@ type Result struct {
 	Policy   *Policy           // nil when the source has no seccomp part
 	AppArmor *apparmor.Profile // nil when the source has no apparmor block
 	Tests    *Tests            // nil when the source has no test block
+	// HostNamesChecked is set when the compile warned, per arch, about the
+	// names the host's libseccomp does not know (Options.KnownToHost), so
+	// a backend that skips those names need not say so a second time.
+	HostNamesChecked bool
 }
 
 // Tests is a resolved test block.
@@ -45,7 +49,7 @@ func Compile(f *profiles.File, opts Options) (*Result, diag.List) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return &Result{Source: f.Name, Name: f.Profile, Policy: p, AppArmor: aa, Tests: tests}, diags
+	return &Result{Source: f.Name, Name: f.Profile, Policy: p, AppArmor: aa, Tests: tests, HostNamesChecked: opts.KnownToHost != nil}, diags
 }
 
 // String prints an expectation's call as the DSL writes it: chmod, or

@@ -128,9 +128,11 @@ func BuildBPF(u *compiler.Result, env target.Env) (*bpf.Program, diag.List, erro
 	prog, all, err := bpf.Build(u.Policy, env)
 	// Warnings about a base's rules (Docker's default names calls this
 	// host's libseccomp may not know) belong to the base, not to the user.
+	// libseccomp's only warnings are the names it skips; when the compile
+	// already named them, they would be twins.
 	var diags diag.List
 	for _, d := range all {
-		if d.Severity == diag.Error || d.Pos.File == u.Source {
+		if d.Severity == diag.Error || d.Pos.File == u.Source && !u.HostNamesChecked {
 			diags = append(diags, d)
 		}
 	}
