@@ -1,11 +1,10 @@
 package profiles
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/secprof/secprof/diag"
@@ -56,13 +55,8 @@ func (n *jsonNode) get(key string) *jsonNode {
 
 // parseJSONTree reads one JSON value. Errors are positioned; on error the
 // tree is nil.
-//
-// Every string of the tree is a slice of one copy of src, and nodes and
-// child lists come from slabs, so that a profile the size of Docker's
-// default (a thousand-odd values) costs a few dozen allocations, not
-// thousands.
 func parseJSONTree(file string, src []byte) (*jsonNode, *diag.Diagnostic) {
-	r := &jsonReader{src: src, text: string(src), file: file, line: 1, col: 1}
+	r := &jsonReader{src: src, file: file, line: 1, col: 1}
 	n, err := r.value(0)
 	if err == nil {
 		r.space()
@@ -87,54 +81,28 @@ const (
 )
 
 type jsonReader struct {
-	src  []byte
-	text string // src as a string, which every string value slices
-	file string
-	off  int
-
-	// Positions are computed when asked for: line counts the newlines
-	// before lineStart, and col is the column of colOff, both moving only
-	// forward, so that counting columns costs one pass over the source.
-	line      int
-	lineStart int
-	colOff    int
-	col       int
-
-	values  int          // values read so far, bounded by MaxJSONValues
-	nodes   []jsonNode   // slab new nodes are cut from
-	items   []*jsonNode  // array items being read, innermost array last
-	members []jsonMember // object members being read, innermost object last
+	src       []byte
+	file      string
+	off       int
+	line, col int // position of off
+	values    int // values read so far, bounded by MaxJSONValues
 }
 
-// pos is the position of r.off. A column counts characters: bytes that
-// start a UTF-8 sequence, or stand alone.
-func (r *jsonReader) pos() diag.Pos {
-	if r.colOff < r.lineStart {
-		r.colOff, r.col = r.lineStart, 1
-	}
-	for _, c := range r.src[r.colOff:r.off] {
-		if c&0xC0 != 0x80 {
+func (r *jsonReader) pos() diag.Pos { return diag.Pos{File: r.file, Line: r.line, Col: r.col} }
+
+// advance moves n bytes on, keeping line and column. A column counts
+// characters: bytes that start a UTF-8 sequence, or stand alone.
+func (r *jsonReader) advance(n int) {
+	for i := 0; i < n && r.off < len(r.src); i++ {
+		c := r.src[r.off]
+		if c == '\n' {
+			r.line++
+			r.col = 1
+		} else if c < utf8.RuneSelf || utf8.RuneStart(c) {
 			r.col++
 		}
+		r.off++
 	}
-	r.colOff = r.off
-	return diag.Pos{File: r.file, Line: r.line, Col: r.col}
-}
-
-// newline records that src[i] is a newline.
-func (r *jsonReader) newline(i int) {
-	r.line++
-	r.lineStart = i + 1
-}
-
-func (r *jsonReader) node(kind jsonKind, p diag.Pos, text string) *jsonNode {
-	if len(r.nodes) == 0 {
-		r.nodes = make([]jsonNode, 64)
-	}
-	n := &r.nodes[0]
-	r.nodes = r.nodes[1:]
-	n.kind, n.pos, n.text = kind, p, text
-	return n
 }
 
 func (r *jsonReader) errorf(format string, args ...any) *diag.Diagnostic {
@@ -152,13 +120,11 @@ func (r *jsonReader) describe() string {
 func (r *jsonReader) space() {
 	for r.off < len(r.src) {
 		switch r.src[r.off] {
-		case '\n':
-			r.newline(r.off)
-		case ' ', '\t', '\r':
+		case ' ', '\t', '\r', '\n':
+			r.advance(1)
 		default:
 			return
 		}
-		r.off++
 	}
 }
 
@@ -180,28 +146,29 @@ func (r *jsonReader) value(depth int) (*jsonNode, *diag.Diagnostic) {
 	case c == '[':
 		return r.array(p, depth)
 	case c == '"':
-		s, err := r.str(p)
+		s, err := r.str()
 		if err != nil {
 			return nil, err
 		}
-		return r.node(jsonString, p, s), nil
+		return &jsonNode{kind: jsonString, pos: p, text: s}, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := r.off
 		for r.off < len(r.src) && isNumberByte(r.src[r.off]) {
-			r.off++
+			r.advance(1)
 		}
+		text := string(r.src[start:r.off])
 		if !json.Valid(r.src[start:r.off]) {
-			return nil, &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: fmt.Sprintf("malformed JSON: bad number %q", r.text[start:r.off])}
+			return nil, &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: fmt.Sprintf("malformed JSON: bad number %q", text)}
 		}
-		return r.node(jsonNumber, p, r.text[start:r.off]), nil
+		return &jsonNode{kind: jsonNumber, pos: p, text: text}, nil
 	default:
-		for _, lit := range [...]string{"true", "false", "null"} {
-			if strings.HasPrefix(r.text[r.off:], lit) {
-				r.off += len(lit)
+		for _, lit := range []string{"true", "false", "null"} {
+			if bytes.HasPrefix(r.src[r.off:], []byte(lit)) {
+				r.advance(len(lit))
 				if lit == "null" {
-					return r.node(jsonNull, p, lit), nil
+					return &jsonNode{kind: jsonNull, pos: p, text: lit}, nil
 				}
-				return r.node(jsonBool, p, lit), nil
+				return &jsonNode{kind: jsonBool, pos: p, text: lit}, nil
 			}
 		}
 		return nil, r.errorf("unexpected %s; expected a value", r.describe())
@@ -212,64 +179,47 @@ func isNumberByte(c byte) bool {
 	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
 }
 
-// str reads the string starting at r.off, whose position is p. A string
-// with no escapes and valid UTF-8 is its own bytes; the rest are decoded by
-// encoding/json, which decides what an escape means. A string that holds a
-// character that hides text (see hidesText), as itself or as an escape, is
-// an error at that character.
-func (r *jsonReader) str(p diag.Pos) (string, *diag.Diagnostic) {
+// str reads the string at r.off; encoding/json decodes it, so an escape
+// means what it means to Docker. A string that holds a character that
+// hides text (see hidesText), as itself or as an escape, is an error at
+// that character.
+func (r *jsonReader) str() (string, *diag.Diagnostic) {
+	p := r.pos()
 	start := r.off
-	plain, ascii := true, true
-	for i := start + 1; i < len(r.src); i++ {
-		switch c := r.src[i]; {
-		case c == '"':
-			r.off = i + 1
-			if !ascii || !plain {
-				if off, h, found := hiddenInJSONString(r.src[start:r.off]); found {
-					r.off = start + off
-					return "", &diag.Diagnostic{Pos: r.pos(), Severity: diag.Error, Message: hiddenMessage(h, "a string")}
-				}
-			}
-			if plain {
-				return r.text[start+1 : i], nil
-			}
-			var s string
-			if err := json.Unmarshal(r.src[start:r.off], &s); err != nil {
-				return "", &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: "malformed JSON: bad string: " + err.Error()}
-			}
-			return s, nil
-		case c == '\\':
-			plain = false
-			// The escaped byte is skipped unread; should it be a newline
-			// the string is bad, but later positions still count it.
-			if i+1 < len(r.src) && r.src[i+1] == '\n' {
-				r.newline(i + 1)
-			}
-			i++
-		case c < 0x20:
-			r.off = i
-			return "", r.errorf("control character in string")
-		case c >= utf8.RuneSelf && plain:
-			ascii = false
-			if n := utf8RunLen(r.src[i:]); n > 0 {
-				i += n - 1
-			} else {
-				plain = false
-			}
-		}
+	end, err := r.stringEnd()
+	if err != nil {
+		return "", err
 	}
-	r.off = len(r.src)
-	return "", &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: "malformed JSON: unterminated string"}
+	lit := r.src[start:end]
+	if off, h, found := hiddenInJSONString(lit); found {
+		r.advance(off)
+		return "", &diag.Diagnostic{Pos: r.pos(), Severity: diag.Error, Message: hiddenMessage(h, "a string")}
+	}
+	r.advance(len(lit))
+	var s string
+	if err := json.Unmarshal(lit, &s); err != nil {
+		return "", &diag.Diagnostic{Pos: p, Severity: diag.Error, Message: "malformed JSON: bad string: " + err.Error()}
+	}
+	return s, nil
 }
 
-// utf8RunLen is the length of the valid UTF-8 sequence at the start of b,
-// or 0 when it is not one (encoding/json would replace it with U+FFFD).
-func utf8RunLen(b []byte) int {
-	c, n := utf8.DecodeRune(b)
-	if c == utf8.RuneError && n == 1 {
-		return 0
+// stringEnd finds the end (after the closing quote) of the string
+// literal at r.off without moving r.off, so that an error found later in
+// the literal can still be placed. A control character is an error at
+// itself; a string without its closing quote is one at its start.
+func (r *jsonReader) stringEnd() (int, *diag.Diagnostic) {
+	for i := r.off + 1; i < len(r.src); i++ {
+		switch c := r.src[i]; {
+		case c == '"':
+			return i + 1, nil
+		case c == '\\':
+			i++ // the escaped byte is skipped unread; encoding/json judges it
+		case c < 0x20:
+			r.advance(i - r.off)
+			return 0, r.errorf("control character in string")
+		}
 	}
-	return n
+	return 0, &diag.Diagnostic{Pos: r.pos(), Severity: diag.Error, Message: "malformed JSON: unterminated string"}
 }
 
 func (r *jsonReader) expect(c byte, what string) *diag.Diagnostic {
@@ -277,29 +227,25 @@ func (r *jsonReader) expect(c byte, what string) *diag.Diagnostic {
 	if r.off >= len(r.src) || r.src[r.off] != c {
 		return r.errorf("unexpected %s; expected %s", r.describe(), what)
 	}
-	r.off++
+	r.advance(1)
 	return nil
 }
 
 func (r *jsonReader) object(p diag.Pos, depth int) (*jsonNode, *diag.Diagnostic) {
-	n := r.node(jsonObject, p, "")
-	r.off++
+	n := &jsonNode{kind: jsonObject, pos: p}
+	r.advance(1)
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == '}' {
-		r.off++
+		r.advance(1)
 		return n, nil
 	}
-	// Members are gathered on r.members above those of the enclosing
-	// objects and copied out once the object is complete.
-	base := len(r.members)
-	defer func() { r.members = r.members[:base] }()
 	for {
 		r.space()
 		if r.off >= len(r.src) || r.src[r.off] != '"' {
 			return nil, r.errorf("unexpected %s; expected a quoted key", r.describe())
 		}
 		kp := r.pos()
-		key, err := r.str(kp)
+		key, err := r.str()
 		if err != nil {
 			return nil, err
 		}
@@ -310,45 +256,41 @@ func (r *jsonReader) object(p diag.Pos, depth int) (*jsonNode, *diag.Diagnostic)
 		if err != nil {
 			return nil, err
 		}
-		r.members = append(r.members, jsonMember{key: key, keyPos: kp, value: v})
+		n.members = append(n.members, jsonMember{key: key, keyPos: kp, value: v})
 		r.space()
 		if r.off < len(r.src) && r.src[r.off] == ',' {
-			r.off++
+			r.advance(1)
 			continue
 		}
 		if err := r.expect('}', `"," or "}"`); err != nil {
 			return nil, err
 		}
-		n.members = slices.Clone(r.members[base:])
 		return n, nil
 	}
 }
 
 func (r *jsonReader) array(p diag.Pos, depth int) (*jsonNode, *diag.Diagnostic) {
-	n := r.node(jsonArray, p, "")
-	r.off++
+	n := &jsonNode{kind: jsonArray, pos: p}
+	r.advance(1)
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == ']' {
-		r.off++
+		r.advance(1)
 		return n, nil
 	}
-	base := len(r.items)
-	defer func() { r.items = r.items[:base] }()
 	for {
 		v, err := r.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		r.items = append(r.items, v)
+		n.items = append(n.items, v)
 		r.space()
 		if r.off < len(r.src) && r.src[r.off] == ',' {
-			r.off++
+			r.advance(1)
 			continue
 		}
 		if err := r.expect(']', `"," or "]"`); err != nil {
 			return nil, err
 		}
-		n.items = slices.Clone(r.items[base:])
 		return n, nil
 	}
 }

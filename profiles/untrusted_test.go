@@ -56,6 +56,12 @@ func TestHiddenTextIsAnError(t *testing.T) {
 		{`{"seccomp": {"default": "allow", "listener": {"path": "/run/l\u0000.sock"}}}`, `p.json:1:62: error: '\x00' in a string`},
 		{`{"seccomp": {"default": "allow"}, "test": {"run": [{"command": "ls /\n rm -rf /", "want": "succeeds"}]}}`, `p.json:1:69: error: '\n' in a string`},
 		{`{"seccomp": {"default": "allow"}, "apparmor": ["deny /etc/shadow r\b\b"]}`, `p.json:1:67: error: '\b' in a string`},
+		// A raw DEL, which a pure-ASCII string once slipped past the check with.
+		{"{\"seccomp\": {\"default\": \"allow\", \"rules\": [{\"action\": \"deny\", \"names\": [\"chmod\"], \"comment\": \"a\x7fb\"}]}}", `p.json:1:96: error: '\x7f' in a string`},
+		// A hidden character before an escaped raw newline is placed on its
+		// own line (placing it once ran the column count backwards: a panic).
+		{"{\"profile\": \"w\u202e\\\n\"}", `p.json:1:15: error: '\u202e' in a string`},
+		{"{\"profile\": \"w\\\n\u202e\"}", `p.json:2:1: error: '\u202e' in a string`},
 		// Docker JSON: its strings are read the same way.
 		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "comment": "a\nb"}]}`, `p.json:1:112: error: '\n' in a string`},
 		// DSL: strings, comments, paths, and a carriage return that is no line end.
@@ -125,7 +131,7 @@ func TestDockerDefaultWithinLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &jsonReader{src: src, text: string(src), file: "d", line: 1, col: 1}
+	r := &jsonReader{src: src, file: "d", line: 1, col: 1}
 	if _, d := r.value(0); d != nil {
 		t.Fatal(d)
 	}
