@@ -105,11 +105,7 @@ func (c *compilation) compile() *Policy {
 			c.diags.Errorf(sc.ListenerMetadata.Pos, "listener metadata without a listener path: the OCI runtime spec forbids it, and nothing would receive it")
 		}
 	}
-	n := 0
-	for _, r := range sc.Rules {
-		n += len(r.Names)
-	}
-	entries := make([]entry, 0, n)
+	var entries []entry
 	if base != nil {
 		entries = append(entries, baseEntries(base)...)
 	}
@@ -387,7 +383,7 @@ func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 		return nil
 	}
 	names := c.names(r.Names, forOtherArch(incl))
-	out := make([]entry, 0, len(names)*len(argGroups))
+	var out []entry
 	for _, args := range argGroups {
 		proto := &Rule{Action: act, Args: args, Includes: incl, Excludes: excl, Comment: r.Comment}
 		cond := condKey(proto)
@@ -399,22 +395,14 @@ func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 	return out
 }
 
+// condKey spells a rule's conditions (arguments, includes and excludes)
+// so that two rules under the same conditions get the same key.
 func condKey(r *Rule) string {
-	if len(r.Args) == 0 && r.Includes.IsZero() && r.Excludes.IsZero() {
-		return ""
-	}
-	var b []byte
+	var b strings.Builder
 	for _, a := range r.Args {
-		b = strconv.AppendUint(b, uint64(a.Index), 10)
-		b = append(b, ' ')
-		b = append(b, a.Op...)
-		b = append(b, ' ')
-		b = strconv.AppendUint(b, a.Value, 10)
-		b = append(b, ' ')
-		b = strconv.AppendUint(b, a.ValueTwo, 10)
-		b = append(b, ';')
+		fmt.Fprintf(&b, "%d %s %d %d;", a.Index, a.Op, a.Value, a.ValueTwo)
 	}
-	return string(b) + "|" + r.Includes.key() + "|" + r.Excludes.key()
+	return b.String() + "|" + r.Includes.key() + "|" + r.Excludes.key()
 }
 
 // names checks and expands the names of a rule.
@@ -435,7 +423,7 @@ func forOtherArch(incl Filter) bool {
 // names checks and expands the names of a rule. otherArch silences the
 // warning for names missing on the target arches.
 func (c *compilation) names(ws []profiles.Word, otherArch bool) []profiles.Word {
-	out := make([]profiles.Word, 0, len(ws))
+	var out []profiles.Word
 	for _, w := range ws {
 		if strings.HasPrefix(w.Text, "@") {
 			members, ok := c.expandSet(w)
@@ -501,40 +489,35 @@ func (c *compilation) targetList() string {
 // real profiles list other arches' calls).
 func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 	name := w.Text
-	// The common case first: the call exists on a target arch. One table
-	// look-up per target answers both questions asked of it.
-	onTarget, hostWarned := false, false
-	for _, a := range c.targets {
-		if _, ok := syscalls.Number(a, name); !ok {
-			continue
-		}
-		onTarget = true
-		if c.opts.KnownToHost != nil && !hostWarned && !c.opts.KnownToHost(a, name) {
-			c.diags.Warnf(w.Pos, "this host's libseccomp does not know %q on %s; runc will skip the rule there and the call gets the default action", name, a)
-			hostWarned = true
-		}
-	}
-	if onTarget {
-		return true
-	}
 	if !syscalls.Known(name) {
 		d := c.diags.Errorf(w.Pos, "unknown syscall %q on %s", name, c.targetList())
 		d.Suggestion = syscalls.Suggest(name, c.targets...)
 		return false
 	}
-	switch on := syscalls.ArchesOf(name); {
-	case otherArch:
-	case syscalls.IsPseudo(name) && slices.Contains(c.targets, syscalls.X86):
-		// libseccomp turns a rule on recv or send into a rule on x86's
-		// socketcall multiplexer, so it does act there.
-	case len(on) > 0:
-		var names []string
-		for _, a := range on {
-			names = append(names, string(a))
+	if !c.onTarget(name) {
+		switch on := syscalls.ArchesOf(name); {
+		case otherArch:
+		case syscalls.IsPseudo(name) && slices.Contains(c.targets, syscalls.X86):
+			// libseccomp turns a rule on recv or send into a rule on
+			// x86's socketcall multiplexer, so it does act there.
+		case len(on) > 0:
+			var names []string
+			for _, a := range on {
+				names = append(names, string(a))
+			}
+			c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(names, ", "))
+		default:
+			c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
 		}
-		c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(names, ", "))
-	default:
-		c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
+		return true
+	}
+	if c.opts.KnownToHost != nil {
+		for _, a := range c.targets {
+			if _, ok := syscalls.Number(a, name); ok && !c.opts.KnownToHost(a, name) {
+				c.diags.Warnf(w.Pos, "this host's libseccomp does not know %q on %s; runc will skip the rule there and the call gets the default action", name, a)
+				break
+			}
+		}
 	}
 	return true
 }
@@ -733,20 +716,16 @@ func appendUnique[T comparable](list []T, s T) []T {
 // the order in which groups first appear in the source.
 func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 	type nameCond struct{ name, cond string }
-	byCond := make(map[nameCond]int, len(entries))
+	byCond := map[nameCond]*entry{} // first entry per syscall and conditions
 	groups := map[string]*Rule{}
 	var order []string
-	// Which names the profile itself and its base speak of; only needed,
-	// and only built, when there is a base.
-	var own, inBase map[string]bool
-	if slices.ContainsFunc(entries, func(e entry) bool { return e.fromBase }) {
-		own, inBase = map[string]bool{}, map[string]bool{}
-		for _, e := range entries {
-			if e.fromBase {
-				inBase[e.name] = true
-			} else {
-				own[e.name] = true
-			}
+	// Which names the profile itself and its base speak of.
+	own, inBase := map[string]bool{}, map[string]bool{}
+	for _, e := range entries {
+		if e.fromBase {
+			inBase[e.name] = true
+		} else {
+			own[e.name] = true
 		}
 	}
 	for i := range entries {
@@ -763,8 +742,7 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			continue
 		}
 		key := nameCond{e.name, e.cond}
-		if pi, ok := byCond[key]; ok {
-			prev := &entries[pi]
+		if prev, ok := byCond[key]; ok {
 			switch {
 			case prev.exact == e.exact:
 				// An exact repeat adds nothing; the first one stands.
@@ -786,7 +764,7 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			}
 			continue
 		}
-		byCond[key] = i
+		byCond[key] = e
 		if !e.rule.Conditional() && e.rule.Action == def {
 			// A rule that only restores the default still matters when it
 			// takes the base's rules for that syscall away.
@@ -888,9 +866,6 @@ func argsText(args []Arg) string {
 
 // sortNames orders a rule's names, keeping each position with its name.
 func sortNames(r *Rule) {
-	if slices.IsSorted(r.Names) {
-		return
-	}
 	idx := make([]int, len(r.Names))
 	for i := range idx {
 		idx[i] = i
