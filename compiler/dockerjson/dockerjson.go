@@ -93,11 +93,8 @@ func Marshal(p *compiler.Policy) ([]byte, error) {
 }
 
 // Encode writes any Docker profile the way Marshal does: as encoding/json
-// does with two-space indent and no HTML escaping.
+// does with two-space indent and no HTML escaping, ending in a newline.
 func Encode(v any) ([]byte, error) {
-	if p, ok := v.(*seccomp.Seccomp); ok && p != nil {
-		return append(writeProfile(make([]byte, 0, sizeHint(p)), p), '\n'), nil
-	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -106,16 +103,4 @@ func Encode(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// sizeHint guesses the length of a profile's JSON from its names and rules,
-// so that writing it seldom grows the buffer.
-func sizeHint(p *seccomp.Seccomp) int {
-	n := 512
-	for _, s := range p.Syscalls {
-		if s != nil {
-			n += 128 + 32*len(s.Names) + 96*len(s.Args)
-		}
-	}
-	return n
 }
