@@ -268,7 +268,17 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 		c.diags.Errorf(sc.ArchMap[0].Pos, "both architectures and archMap are given; Docker accepts only one")
 	}
 	seen := map[syscalls.Arch]diag.Pos{}
+	native := false
 	for _, w := range sc.Arches {
+		if w.Text == nativeWord {
+			// The host's own arch only: a Docker profile without
+			// architectures, written on purpose.
+			native = true
+			if len(sc.Arches) > 1 {
+				c.diags.Errorf(w.Pos, "arch native stands alone: it means the host's own arch and no other ABI, as a Docker profile without architectures")
+			}
+			continue
+		}
 		a, ok := c.arch(w)
 		if !ok {
 			continue
@@ -303,9 +313,9 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 				c.targets = append(c.targets, e.SubArches...)
 			}
 		}
-	case c.file.Format == profiles.FormatDocker:
-		// A Docker profile without architectures filters the native arch
-		// only; runc then kills every call made through another ABI.
+	case native, c.file.Format == profiles.FormatDocker:
+		// No architectures: the host's own arch only; runc then kills
+		// every call made through another ABI.
 	default:
 		p.Arches = syscalls.DefaultArches()
 		c.targets = append(c.targets, p.Arches...)
@@ -316,6 +326,10 @@ func (c *compilation) arches(sc *profiles.Seccomp, p *Policy, base *Policy) {
 		c.targets = []syscalls.Arch{c.opts.nativeArch()}
 	}
 }
+
+// nativeWord is the DSL's "arch native": no architectures in the output, so
+// the runtime filters the host's own arch alone.
+const nativeWord = "native"
 
 // seccompFlags are the filter flags the OCI runtime spec defines.
 var seccompFlags = []string{"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}

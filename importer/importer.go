@@ -83,14 +83,14 @@ func (w *writer) arches(p *compiler.Policy) {
 		}
 	default:
 		// Without arches Docker filters the host's arch alone and runc
-		// kills calls made through any other ABI; the DSL's default would
-		// add x86 and x32, so say the native arch explicitly.
-		w.line("arch " + string(syscalls.X86_64))
+		// kills calls made through any other ABI; the DSL says so with
+		// "arch native" (its default would add x86 and x32).
+		w.line("arch native")
 		pos := diag.Pos{File: w.file.Name, Line: 1, Col: 1}
 		if w.file.Seccomp != nil {
 			pos = w.file.Seccomp.Pos
 		}
-		w.diags.Warnf(pos, "the profile lists no architectures, so it filters the host's arch only and calls through another ABI (x86's int 0x80, x32) are killed; imported as \"arch x86_64\", which is the same on x86_64 hosts")
+		w.diags.Warnf(pos, "the profile lists no architectures, so it filters the host's arch only and calls through another ABI (x86's int 0x80, x32) are killed; imported as \"arch native\"; list the ABIs (arch x86_64 x86 x32) to filter them instead")
 	}
 }
 

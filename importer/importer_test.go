@@ -56,23 +56,9 @@ func compileDSL(t *testing.T, name string, src []byte) *seccomp.Seccomp {
 	return &prof
 }
 
-// differences drops from ds what is expected: when the original's arches
-// depend on the host (no arches at all: the host's own), they are compared
-// only on x86_64 hosts, since the DSL writes the arches of an x86_64 host.
-func differences(ds []semantic.Difference, hostArches bool, env target.Env) []semantic.Difference {
-	var out []semantic.Difference
-	for _, d := range ds {
-		if d.Kind == "arches" && hostArches && env.NativeArch != "amd64" {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
-}
-
 // resolvedDifferences lists how the compiled import decides differently
 // from the original, as moby's loader reads each, in env.
-func resolvedDifferences(t *testing.T, orig, back *seccomp.Seccomp, env target.Env, hostArches bool) []semantic.Difference {
+func resolvedDifferences(t *testing.T, orig, back *seccomp.Seccomp, env target.Env) []semantic.Difference {
 	t.Helper()
 	a, err := semantic.Resolve(orig, env)
 	if err != nil {
@@ -82,7 +68,7 @@ func resolvedDifferences(t *testing.T, orig, back *seccomp.Seccomp, env target.E
 	if err != nil {
 		t.Fatal(err)
 	}
-	return differences(semantic.Diff(a, b), hostArches, env)
+	return semantic.Diff(a, b)
 }
 
 func roundTrip(t *testing.T, name string, src []byte) []byte {
@@ -97,7 +83,7 @@ func roundTrip(t *testing.T, name string, src []byte) []byte {
 	}
 	back := compileDSL(t, name+".sp", dsl)
 	for envName, env := range envs() {
-		if d := resolvedDifferences(t, &orig, back, env, len(orig.Architectures) == 0 && len(orig.ArchMap) == 0); len(d) != 0 {
+		if d := resolvedDifferences(t, &orig, back, env); len(d) != 0 {
 			t.Errorf("%s in %s: the imported DSL decides differently:\n%v\n%s", name, envName, d, dsl)
 		}
 	}

@@ -1,4 +1,4 @@
 # Imported from old-format-deny-list.json by secprof import.
 default allow
-arch x86_64
+arch native
 deny chmod chown chown32
