@@ -64,6 +64,18 @@ type compilation struct {
 	bases []string
 }
 
+// defaultAction resolves the profile's own default action.
+func (c *compilation) defaultAction(d *profiles.Action, p *Policy) {
+	a, ok := c.action(*d)
+	if !ok {
+		return
+	}
+	p.DefaultAction = a
+	if a.Kind == ActNotify {
+		c.diags.Errorf(d.Pos, "notify cannot be the default action: the runtime itself makes syscalls the listener would have to answer")
+	}
+}
+
 func (c *compilation) compile() *Policy {
 	f := c.file
 	p := &Policy{Name: f.Profile}
@@ -78,15 +90,15 @@ func (c *compilation) compile() *Policy {
 	if sc.Base != nil {
 		base = c.loadBase(*sc.Base)
 	}
-	if sc.Default == nil && base != nil {
+	switch {
+	case sc.Default == nil && base != nil:
 		p.DefaultAction = base.DefaultAction
-	} else if sc.Default == nil {
+	case sc.Default == nil && sc.Base != nil:
+		// The base failed and has said why; a default is not missing too.
+	case sc.Default == nil:
 		c.diags.Errorf(startOf(f, sc), "no default action: add \"default allow\" (a deny-list) or \"default errno EPERM\" (an allow-list)")
-	} else if a, ok := c.action(*sc.Default); ok {
-		p.DefaultAction = a
-		if a.Kind == ActNotify {
-			c.diags.Errorf(sc.Default.Pos, "notify cannot be the default action: the runtime itself makes syscalls the listener would have to answer")
-		}
+	default:
+		c.defaultAction(sc.Default, p)
 	}
 	c.arches(sc, p, base)
 	c.flags(sc, p)
@@ -498,6 +510,12 @@ func (c *compilation) targetList() string {
 	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
+// targetsMultiplex reports whether a target arch has the socketcall and
+// ipc multiplexers onto which libseccomp rewrites socket and IPC rules.
+func (c *compilation) targetsMultiplex() bool {
+	return slices.Contains(c.targets, syscalls.X86) || slices.Contains(c.targets, syscalls.S390X)
+}
+
 // checkName reports unknown names (an error: the rule would silently do
 // nothing) and names that exist, but not on the target arches (a warning:
 // real profiles list other arches' calls).
@@ -511,9 +529,10 @@ func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 	if !c.onTarget(name) {
 		switch on := syscalls.ArchesOf(name); {
 		case otherArch:
-		case syscalls.IsPseudo(name) && slices.Contains(c.targets, syscalls.X86):
-			// libseccomp turns a rule on recv or send into a rule on
-			// x86's socketcall multiplexer, so it does act there.
+		case syscalls.Multiplexer(name) != "" && c.targetsMultiplex():
+			// libseccomp turns a rule on recv or send into a rule on x86's
+			// (and s390x's) socketcall multiplexer, so it does act there; it
+			// multiplexes no other pseudo-syscall (breakpoint stays a no-op).
 		case len(on) > 0:
 			var names []string
 			for _, a := range on {
@@ -521,7 +540,10 @@ func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 			}
 			c.diags.Warnf(w.Pos, "no syscall %q on %s (only on %s): this rule has no effect here", name, c.targetList(), strings.Join(names, ", "))
 		default:
-			c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, not a syscall on %s; libseccomp maps it onto a multiplexer (socketcall, ipc) where one exists", name, c.targetList())
+			// Every multiplexed name is a real call on some arch, so only
+			// names such as arm's breakpoint get here: libseccomp knows them
+			// but no target has a number for them.
+			c.diags.Warnf(w.Pos, "%q is a libseccomp pseudo-syscall, a name with no number on %s: libseccomp accepts the rule and it has no effect here", name, c.targetList())
 		}
 		return true
 	}

@@ -320,11 +320,14 @@ func (p *parser) trailingErrno(a *Action) {
 	if a.Kind.Text != "deny" && a.Kind.Text != "errno" {
 		p.diags.Errorf(kw.pos, "errno applies only to deny and errno actions, not %s", a.Kind.Text)
 	}
-	v := p.next()
-	if v.kind != tokWord {
+	// Peek first: a missing value must not swallow the newline, or the
+	// next line would be read as part of this one.
+	if v := p.peek(); v.kind != tokWord {
 		p.diags.Errorf(v.pos, "expected an errno name or number after \"errno\", found %s", v.describe())
+		p.skipLine()
 		return
 	}
+	v := p.next()
 	if a.Errno != nil {
 		p.diags.Errorf(v.pos, "errno is given twice").Related = []diag.Pos{a.Errno.Pos}
 	}
@@ -381,12 +384,14 @@ func (p *parser) rule(sc *Seccomp) {
 				}
 			}
 		case "comment":
-			c := p.next()
-			if c.kind != tokString && c.kind != tokWord {
-				p.diags.Errorf(c.pos, "expected a quoted comment, found %s", c.describe())
+			// Only a quoted string: a bare word would take "no" of
+			// comment no quotes and leave "quotes" to a second error.
+			if c := p.peek(); c.kind != tokString {
+				p.diags.Errorf(c.pos, "expected a quoted comment, found %s; a comment is a quoted string", c.describe())
+				p.skipLine()
 				continue
 			}
-			r.Comment = c.text
+			r.Comment = p.next().text
 		default:
 			p.diags.Errorf(t.pos, "syscall name %q after a clause; names come right after the action", t.text)
 		}

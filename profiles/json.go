@@ -195,7 +195,9 @@ func (w *jsonWalker) rule(n *jsonNode) *Rule {
 	hasAction := false
 	w.object(n, "a rule", map[string]func(*jsonNode){
 		"action": func(v *jsonNode) {
-			r.Action, hasAction = w.action(v, "the action")
+			// A bad action is reported by w.action; the key is not missing.
+			hasAction = true
+			r.Action, _ = w.action(v, "the action")
 		},
 		"names": func(v *jsonNode) { r.Names = w.words(v) },
 		"if": func(v *jsonNode) {

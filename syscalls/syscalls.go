@@ -123,6 +123,25 @@ func IsPseudo(name string) bool {
 	return i < len(pseudoCalls) && pseudoCalls[i].name == name
 }
 
+// Multiplexer names the multiplexer ("socketcall" or "ipc") onto which
+// libseccomp rewrites a rule on name for x86 and s390x, or "" when it does
+// not multiplex name. libseccomp's pseudo-numbers say which: -101 to -120
+// are socketcall's calls and -201 to -224 ipc's; every other pseudo-number
+// (-10000 and below) only stands for a call missing on that arch.
+func Multiplexer(name string) string {
+	i := sort.Search(len(pseudoCalls), func(i int) bool { return pseudoCalls[i].name >= name })
+	if i == len(pseudoCalls) || pseudoCalls[i].name != name {
+		return ""
+	}
+	switch nr := pseudoCalls[i].nr; {
+	case nr <= -101 && nr >= -199:
+		return "socketcall"
+	case nr <= -201 && nr >= -299:
+		return "ipc"
+	}
+	return ""
+}
+
 // Known reports whether name is a syscall on some arch or a libseccomp
 // pseudo-syscall: a name that is not a typo, even if it has no effect on the
 // arches a profile targets.
