@@ -1,0 +1,4 @@
+profile aa-only
+apparmor {
+    deny /etc/shadow rw
+}
