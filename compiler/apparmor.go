@@ -299,10 +299,8 @@ func (in *aaInterp) finish(f *profiles.File) {
 	case in.name != nil:
 		in.p.Name = in.name.Text
 	case f.Profile != "":
-		if err := apparmor.CheckName(f.Profile); err != nil {
-			in.diags.Errorf(f.ProfilePos, "%v (an AppArmor profile needs such a name; or write name NAME in the apparmor block)", err)
-			return
-		}
+		// The parsers already refused a profile name AppArmor cannot take
+		// (the same safename rule), so it is not checked twice.
 		in.p.Name = f.Profile
 	default:
 		in.diags.Errorf(f.AppArmor.Pos, "an AppArmor profile needs a name: write profile NAME at the top of the file or name NAME in the apparmor block")

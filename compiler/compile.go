@@ -629,10 +629,7 @@ func (c *compilation) cond(cd *profiles.Cond) (Arg, bool) {
 		return a, false
 	}
 	if op == OpMaskedEQ {
-		if cd.Mask == nil {
-			c.diags.Errorf(cd.Pos, "masked comparison without a mask")
-			return a, false
-		}
+		// Both front ends set Mask exactly when the comparison is masked.
 		m, ok := c.value(*cd.Mask)
 		if !ok {
 			return a, false
@@ -712,8 +709,10 @@ func (c *compilation) filters(fs []*profiles.Filter) (Filter, bool) {
 			}
 			out.MinKernel = &k
 		default:
-			c.diags.Errorf(f.Kind.Pos, "unknown filter %q; expected cap, arch or kernel", f.Kind.Text)
-			ok = false
+			// The parsers build only these three kinds and report any
+			// other word where it was written; ignoring one here would
+			// make a conditional rule unconditional.
+			panic("compiler: filter kind " + strconv.Quote(f.Kind.Text) + " that no front end builds")
 		}
 	}
 	return out, ok

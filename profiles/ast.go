@@ -101,9 +101,9 @@ const (
 // Cond is one argument condition, `argN OP VALUE` or `argN & MASK == VALUE`.
 type Cond struct {
 	Pos      diag.Pos
-	Arg      Word // the argument, e.g. "arg0" (Docker input: the index as text)
-	Op       Word // one of the Op values, or a SCMP_CMP_* name from Docker input
-	Mask     *Word
+	Arg      Word  // the argument, e.g. "arg0" (Docker input: the index as text)
+	Op       Word  // one of the Op values, or a SCMP_CMP_* name from Docker input
+	Mask     *Word // set exactly when Op is "&==" or SCMP_CMP_MASKED_EQ
 	Value    Word
 	ValueTwo *Word // Docker input: valueTwo as written (the datum of MASKED_EQ)
 }
