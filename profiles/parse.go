@@ -2,9 +2,7 @@ package profiles
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/safename"
@@ -64,7 +62,7 @@ func hasAnyKey(n *jsonNode, keys []string) bool {
 	return false
 }
 
-// maxQuoted bounds what an error quotes of a source that is not a profile.
+// maxQuoted bounds the first word a suggestion is computed from.
 const maxQuoted = 32
 
 // notDSLProfile returns an error when the first statement of DSL text
@@ -98,7 +96,14 @@ func startsLikeProfile(pos diag.Pos, rest []byte) *diag.Diagnostic {
 	if contains(topWords, string(rest[:n])) {
 		return nil
 	}
-	d := &diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: notAProfile + ": it starts with " + shortToken(rest)}
+	// Nothing of the file is quoted: a base named by an untrusted profile
+	// may be a secret (a token file, a key), and CI logs are often public.
+	// A near-miss keyword still gets its suggestion, which shows only the
+	// keyword.
+	if n == 0 {
+		return &diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: notAProfile + ": it starts with a character no statement starts with"}
+	}
+	d := &diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: notAProfile + ": its first word is no statement keyword (default, deny, profile, seccomp, base, …)"}
 	if tok := plainToken(rest); len(tok) == n {
 		d.Suggestion = suggest.Closest(tok, topWords)
 	}
@@ -106,7 +111,7 @@ func startsLikeProfile(pos diag.Pos, rest []byte) *diag.Diagnostic {
 }
 
 // plainToken is the run of letters, digits and "_-.@" that b starts with,
-// at most maxQuoted bytes: all of a foreign file an error may show.
+// at most maxQuoted bytes: what a suggestion is computed from.
 func plainToken(b []byte) string {
 	n := 0
 	for n < len(b) && n < maxQuoted {
@@ -117,23 +122,6 @@ func plainToken(b []byte) string {
 		n++
 	}
 	return string(b[:n])
-}
-
-// shortToken describes how b starts for an error message, quoting no more
-// than plainToken.
-func shortToken(b []byte) string {
-	if tok := plainToken(b); tok != "" {
-		s := strconv.Quote(tok)
-		if len(tok) == maxQuoted && len(b) > maxQuoted && isWordByte(b[maxQuoted]) {
-			s += "…"
-		}
-		return s
-	}
-	r, size := utf8.DecodeRune(b)
-	if r == utf8.RuneError && size <= 1 {
-		return "byte 0x" + strconv.FormatUint(uint64(b[0]), 16)
-	}
-	return strconv.QuoteRune(r)
 }
 
 // checkProfileName reports a `profile` name, in either form, that is not
