@@ -135,6 +135,9 @@ func MaybeRunChild() {
 	// The filter binds the thread that loads it, so that thread must be
 	// the one that makes the syscall.
 	runtime.LockOSThread()
+	if err := closeInheritedFiles(); err != nil {
+		fail(exitSetup, "closing inherited descriptors: %v", err)
+	}
 	if unix.Gettid() != unix.Getpid() {
 		fail(exitSetup, "the check runs on thread %d, not the thread-group leader", unix.Gettid())
 	}
@@ -142,7 +145,7 @@ func MaybeRunChild() {
 	if err := json.Unmarshal([]byte(spec), &req); err != nil {
 		fail(exitSetup, "bad request: %v", err)
 	}
-	mem, err := unix.Mmap(3, 0, pageSize+req.ProgLen, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	mem, err := unix.Mmap(sharedFD, 0, pageSize+req.ProgLen, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		fail(exitSetup, "mapping the shared page: %v", err)
 	}
@@ -158,6 +161,30 @@ func MaybeRunChild() {
 		C.uint(req.Flags), C.long(req.Nr),
 		C.long(args[0]), C.long(args[1]), C.long(args[2]), C.long(args[3]), C.long(args[4]), C.long(args[5]))
 	fail(exitLoad, "loading the filter: %v", unix.Errno(errno))
+}
+
+// sharedFD is the shared memory, the last descriptor the child keeps.
+const sharedFD = 3
+
+// closeInheritedFiles closes every descriptor above the shared memory.
+// exec keeps whatever secprof itself inherited without close-on-exec (a CI
+// runner's, a shell's 7>>file): each is an open host file, on which a call
+// needs no permission check (ftruncate, write, fchdir out of the sandbox's
+// root). It runs before the child opens anything of its own.
+func closeInheritedFiles() error {
+	err := unix.CloseRange(sharedFD+1, ^uint(0), 0)
+	if err != unix.ENOSYS {
+		return err
+	}
+	// Before Linux 5.9: close each number up to the limit.
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
+		return err
+	}
+	for fd := sharedFD + 1; uint64(fd) < lim.Cur; fd++ {
+		_ = unix.Close(fd)
+	}
+	return nil
 }
 
 func fail(code int, format string, args ...any) {

@@ -373,3 +373,35 @@ func TestPrivateTmpdir(t *testing.T) {
 		t.Errorf("the check left %d entries in TMPDIR", len(entries))
 	}
 }
+
+// A descriptor secprof inherited without close-on-exec (a CI runner's, or
+// a shell's `7>>file`) is a host file: the child must not have it, or
+// `expect ftruncate(7, 0) allow` empties that file whatever the sandbox's
+// root and uid are (an open file needs no permission check).
+func TestInheritedFilesStayOnTheHost(t *testing.T) {
+	requireKernel(t)
+	path := filepath.Join(t.TempDir(), "host-file")
+	const content = "host data\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_APPEND, 0) // no O_CLOEXEC, as inherited
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A high number, as a runner's leaked descriptor would be.
+	const leaked = 77
+	if err := unix.Dup2(fd, leaked); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(fd)
+	t.Cleanup(func() { unix.Close(leaked) })
+
+	r := checkOne(t, allowAll(), Expectation{Syscall: "ftruncate", Args: []uint64{leaked, 0}, Want: allow})
+	if got, _ := os.ReadFile(path); string(got) != content {
+		t.Fatalf("expect %s allow (%s) reached the host file through an inherited descriptor: it holds %q, was %q", r.Expectation, r.Got, got, content)
+	}
+	if r.Got != "allow (EBADF, also without the filter)" {
+		t.Errorf("expect %s allow: %s; want EBADF, the descriptor closed in the sandbox", r.Expectation, r.Got)
+	}
+}
