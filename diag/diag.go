@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is a position in a source file. Line and Col count from 1; a zero
@@ -22,16 +23,53 @@ func (p Pos) IsValid() bool { return p.Line > 0 }
 
 // String formats p as file:line:col, leaving out what is unknown.
 func (p Pos) String() string {
+	file := DisplayName(p.File)
 	switch {
 	case p.File == "" && !p.IsValid():
 		return ""
 	case !p.IsValid():
-		return p.File
+		return file
 	case p.Col <= 0:
-		return p.File + ":" + strconv.Itoa(p.Line)
+		return file + ":" + strconv.Itoa(p.Line)
 	default:
-		return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
+		return file + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
 	}
+}
+
+// DisplayName is a file name as a terminal may show it: itself when every
+// character prints, else Go-quoted. File names come from the untrusted side
+// too (a pull request names its files), and one holding an escape sequence,
+// a newline or a bidirectional control could clear the screen or print a
+// fake diagnostic or table row.
+func DisplayName(name string) string {
+	if Printable(name) != name {
+		return strconv.Quote(name)
+	}
+	return name
+}
+
+// Printable is s for a terminal: every character that does not print (a
+// control, an escape sequence's ESC, a tab or newline, a bidirectional
+// control, a byte that is not UTF-8) is written as a Go escape, the rest is
+// left as it is. Text from outside secprof (a container engine's stderr,
+// an error naming an untrusted path) goes through it before it reaches a
+// terminal or a table.
+func Printable(s string) string {
+	var b strings.Builder
+	for i, w := 0, 0; i < len(s); i += w {
+		r, width := utf8.DecodeRuneInString(s[i:])
+		w = width
+		switch {
+		case r == utf8.RuneError && width == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case strconv.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
 }
 
 // Before orders positions by file, line and column.

@@ -89,3 +89,36 @@ func TestMaxPerFile(t *testing.T) {
 		t.Errorf("Add of a capped list changed it:\n%s\nwant\n%s", merged.Text(), l.Text())
 	}
 }
+
+// A file name comes from the untrusted side too (a pull request names its
+// files): one with a terminal escape or a newline must not clear the
+// screen or print a fake diagnostic line; it is shown quoted.
+func TestPosQuotesAnUnprintableFileName(t *testing.T) {
+	for name, want := range map[string]string{
+		"web.sp":                  "web.sp:2:6",
+		"dir/ünïcode profile.sp":  "dir/ünïcode profile.sp:2:6",
+		"a\x1b[2J.sp":             `"a\x1b[2J.sp":2:6`,
+		"a\nfake.sp:1:1: ok\n.sp": `"a\nfake.sp:1:1: ok\n.sp":2:6`,
+		"e\u202evil.sp":           `"e\u202evil.sp":2:6`,
+		"bad\xff.sp":              `"bad\xff.sp":2:6`,
+		`"quoted".sp`:             `"quoted".sp:2:6`,
+	} {
+		if got := (Pos{File: name, Line: 2, Col: 6}).String(); got != want {
+			t.Errorf("Pos{File: %q}.String() = %s; want %s", name, got, want)
+		}
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		`run "ls /" ünï`:          `run "ls /" ünï`,
+		"a\x1b[2Jb":               `a\x1b[2Jb`,
+		"line\nfake: ok\r\tx\x00": `line\nfake: ok\r\tx\x00`,
+		"e\u202evil":              `e\u202evil`,
+		"bad\xffbyte":             `bad\xffbyte`,
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %s; want %s", in, got, want)
+		}
+	}
+}

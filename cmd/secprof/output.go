@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/sys/unix"
@@ -43,7 +44,14 @@ func writeTable(w io.Writer, rs []pipeline.CheckResult) {
 		} else {
 			passed++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Pos, r.Kind, r.Check, r.Expected, r.Got, ok)
+		// A cell may quote a container engine's stderr: no escape
+		// sequence, tab or newline of it reaches the terminal or the
+		// table's columns.
+		cells := []string{r.Pos.String(), r.Kind, r.Check, r.Expected, r.Got, ok}
+		for i, c := range cells {
+			cells[i] = diag.Printable(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d passed, %d failed\n", passed, len(rs)-passed)
@@ -130,7 +138,7 @@ func (s *session) stats(fs pipeline.FilterStats) {
 		fmt.Fprintf(s.stderr, "target: %s\n", s.target)
 		s.target = nil // once, above the first file
 	}
-	fmt.Fprintf(s.stderr, "%s:\n", fs.File)
+	fmt.Fprintf(s.stderr, "%s:\n", diag.DisplayName(fs.File))
 	fs.WriteText(s.stderr)
 }
 
@@ -166,7 +174,9 @@ func (s *session) finish(err, stdoutErr error) int {
 	case errors.As(err, &dl):
 		fmt.Fprintln(s.stderr, dl.Error())
 	default:
-		fmt.Fprintf(s.stderr, "secprof: %v\n", err)
+		// The message may name an untrusted path or quote an engine's
+		// stderr: one line, nothing a terminal would act on.
+		fmt.Fprintf(s.stderr, "secprof: %s\n", diag.Printable(err.Error()))
 	}
 	return code
 }

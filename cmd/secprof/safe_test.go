@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/secprof/secprof/pipeline"
 )
 
 // runIn runs the CLI in-process, as the fuzz target does.
@@ -273,5 +275,48 @@ func TestInstallCompletions(t *testing.T) {
 	t.Setenv("SHELL", "/bin/tcsh")
 	if _, stderr, code := runIn("install-completions"); code != 2 || !strings.Contains(stderr, "--shell") {
 		t.Errorf("unknown shell: exit %d, %q", code, stderr)
+	}
+}
+
+// A pull request names its own files, and a container engine's stderr is
+// quoted in a result: an escape sequence or a newline in either must reach
+// the terminal as text, so it can neither act on the terminal nor print a
+// fake diagnostic, table row or count.
+func TestUntrustedTextReachesTheTerminalEscaped(t *testing.T) {
+	dir := t.TempDir()
+	evil := "a\x1b[2J\x1b]0;title\a\nfake.sp:1:1: all checks passed\n"
+	src := writeFile(t, filepath.Join(dir, evil+".sp"), "profile p\ndefault allow\ndeny chmdo\n")
+	fifo := filepath.Join(dir, evil+".fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"compile", src}, {"compile", fifo}} {
+		_, stderr, code := runIn(args...)
+		if code == 0 || stderr == "" {
+			t.Fatalf("secprof %s: exit %d, stderr %q; want a failure that says why", args[0], code, stderr)
+		}
+		assertInert(t, stderr)
+	}
+
+	var table bytes.Buffer
+	writeTable(&table, []pipeline.CheckResult{{Check: `run "x"`, Expected: "succeeds", Got: "not run",
+		Why: "the driver stopped: " + evil + "1\tpassed, 0 failed"}})
+	assertInert(t, table.String())
+	if lines := strings.Count(table.String(), "\n"); lines != 3 {
+		t.Errorf("table of one result has %d lines; want 3:\n%s", lines, table.String())
+	}
+}
+
+// assertInert fails if out holds a control character other than the line
+// ends, or a line that does not start as secprof's own lines do.
+func assertInert(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if strings.ContainsFunc(line, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			t.Errorf("a control character reaches the terminal: %q", line)
+		}
+		if strings.HasPrefix(line, "fake") || strings.HasPrefix(line, "1") {
+			t.Errorf("an untrusted newline starts a line of its own: %q", line)
+		}
 	}
 }
