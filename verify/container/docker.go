@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -120,7 +121,9 @@ func (e *Docker) runContainer(ctx context.Context, image string, capList []strin
 	dockerArgs := []string{
 		"run", "--rm", "--name", name, "--label", Label,
 		"--network", "none", "--security-opt", "seccomp=" + seccomp,
-		"--tmpfs", "/tmp:mode=1777", "--read-only", "--log-driver", "none",
+		"--tmpfs", "/tmp:mode=1777,size=" + tmpfsSize, "--read-only", "--log-driver", "none",
+		"--pids-limit", strconv.Itoa(ContainerPids), "--memory", strconv.Itoa(ContainerMemory),
+		"--memory-swap", strconv.Itoa(ContainerMemory), "--shm-size", tmpfsSize,
 		"--cap-drop", "ALL",
 	}
 	for _, c := range capList {

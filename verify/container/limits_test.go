@@ -2,6 +2,7 @@ package container
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -147,6 +148,32 @@ func TestCapabilitiesNotGrantableAreAnError(t *testing.T) {
 				t.Logf("%v", err)
 			default:
 				t.Errorf("got %v %+v; want every capability or an UnavailableError naming the missing ones", err, res)
+			}
+		})
+	}
+}
+
+// A run line shares the host's kernel: without limits, a fork bomb takes
+// every pid of the machine and a memory or /tmp hog its RAM (Docker's
+// --tmpfs is half the RAM unless sized) long before the timeout. Each of
+// these succeeds only past the container's limits.
+func TestContainerResourcesAreBounded(t *testing.T) {
+	p := loadProfile(t, "deny-chmod-chown")
+	checks := []Check{
+		{Command: fmt.Sprintf("i=0; while [ $i -lt %d ]; do sleep 30 & i=$((i+1)); done", ContainerPids+100), Want: Succeeds, Timeout: 20 * time.Second},
+		{Command: fmt.Sprintf("busybox dd if=/dev/zero of=/tmp/big bs=1M count=%d", TmpfsMiB+1), Want: Succeeds, Timeout: 20 * time.Second},
+		{Command: fmt.Sprintf(`awk 'BEGIN{s=sprintf("%%%ds","x"); print length(s)}'`, ContainerMemory+(64<<20)), Want: Succeeds, Timeout: 20 * time.Second},
+	}
+	for _, e := range engines(t) {
+		t.Run(e.Name(), func(t *testing.T) {
+			for _, c := range checks {
+				res, err := e.Run(context.Background(), p, []Check{c}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r := res[0]; r.OK {
+					t.Errorf("%s: succeeded (%s); want it stopped by the container's limits", c.Command, r.Got())
+				}
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -194,12 +195,12 @@ func Spec(rootDir string, capList []string, seccomp *specs.LinuxSeccomp, args []
 		},
 		Mounts: []specs.Mount{
 			{Destination: "/proc", Type: "proc", Source: "proc"},
-			{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}},
+			{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=" + tmpfsSize}},
 			{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
-			{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+			{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=" + tmpfsSize}},
 			{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
 			{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}},
-			{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "nodev", "mode=1777", "size=65536k"}},
+			{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "nodev", "mode=1777", "size=" + tmpfsSize}},
 		},
 		Linux: &specs.Linux{
 			Namespaces: []specs.LinuxNamespace{
@@ -212,7 +213,28 @@ func Spec(rootDir string, capList []string, seccomp *specs.LinuxSeccomp, args []
 			},
 			ReadonlyPaths: []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"},
 			Seccomp:       seccomp,
+			Resources:     containerResources(),
 		},
+	}
+}
+
+// A run line is untrusted and shares the host's kernel: its container gets
+// a cgroup with limits, so a fork bomb or a memory hog takes at most these
+// (and /tmp, /dev and /dev/shm are tmpfs of TmpfsMiB each) instead of the
+// machine's pids and RAM until the timeout.
+const (
+	ContainerPids   = 1024
+	ContainerMemory = 512 << 20
+	TmpfsMiB        = 64
+)
+
+var tmpfsSize = strconv.Itoa(TmpfsMiB) + "m"
+
+func containerResources() *specs.LinuxResources {
+	pids, mem, swap := int64(ContainerPids), int64(ContainerMemory), int64(ContainerMemory)
+	return &specs.LinuxResources{
+		Pids:   &specs.LinuxPids{Limit: &pids},
+		Memory: &specs.LinuxMemory{Limit: &mem, Swap: &swap},
 	}
 }
 
