@@ -93,7 +93,7 @@ func checkStickyOwner(named, p string, fi os.FileInfo) error {
 	if owner == uint32(os.Geteuid()) || owner == dirOwner {
 		return nil
 	}
-	return fmt.Errorf("refusing to write through %s: it is a %s owned by uid %d in the sticky directory %s, which anyone may write to; remove it or write elsewhere", describePath(named, p), atomicfile.Describe(fi.Mode()), owner, filepath.Dir(p))
+	return fmt.Errorf("refusing to write through %s: it is a %s owned by uid %d in the sticky directory %s, which anyone may write to; remove it or write elsewhere", describePath(named, p), filekind.Name(fi.Mode()), owner, filepath.Dir(p))
 }
 
 func fileOwner(fi os.FileInfo) uint32 {
