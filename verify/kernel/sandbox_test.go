@@ -397,11 +397,11 @@ func TestInheritedFilesStayOnTheHost(t *testing.T) {
 	unix.Close(fd)
 	t.Cleanup(func() { unix.Close(leaked) })
 
-	r := checkOne(t, allowAll(), Expectation{Syscall: "ftruncate", Args: []uint64{leaked, 0}, Want: allow})
+	r := checkOne(t, allowAll(), compiler.Expect{Syscall: "ftruncate", Args: []uint64{leaked, 0}, Want: allow})
 	if got, _ := os.ReadFile(path); string(got) != content {
-		t.Fatalf("expect %s allow (%s) reached the host file through an inherited descriptor: it holds %q, was %q", r.Expectation, r.Got, got, content)
+		t.Fatalf("expect %s allow (%s) reached the host file through an inherited descriptor: it holds %q, was %q", r.Expect, r.Got, got, content)
 	}
 	if r.Got != "allow (EBADF, also without the filter)" {
-		t.Errorf("expect %s allow: %s; want EBADF, the descriptor closed in the sandbox", r.Expectation, r.Got)
+		t.Errorf("expect %s allow: %s; want EBADF, the descriptor closed in the sandbox", r.Expect, r.Got)
 	}
 }
