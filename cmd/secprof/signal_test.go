@@ -144,16 +144,8 @@ func checkResultsSoFar(t *testing.T, stdout string, asJSON bool, first string) {
 // checkNothingLeft asks the runtimes, the file system and /proc.
 func checkNothingLeft(t *testing.T, c *cliRun, tmp string) {
 	t.Helper()
-	prefix := fmt.Sprintf("secprof-%d-", c.cmd.Process.Pid)
-	runc, _ := exec.Command("runc", "list", "--quiet").Output()
-	docker, err := exec.Command("docker", "ps", "--all", "--filter", "label="+container.Label, "--format", "{{.Names}}").Output()
-	if err != nil {
-		t.Fatalf("docker ps: %v", err)
-	}
-	for _, name := range strings.Fields(string(runc) + " " + string(docker)) {
-		if strings.HasPrefix(name, prefix) {
-			t.Errorf("container %s left behind", name)
-		}
+	for _, name := range containersNamed(t, fmt.Sprintf("secprof-%d-", c.cmd.Process.Pid)) {
+		t.Errorf("container %s left behind", name)
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		var names []string
@@ -364,3 +356,63 @@ func (c *cliRun) wait(t *testing.T, limit time.Duration) int {
 }
 
 func (c *cliRun) terminal() string { return c.term.String() }
+
+// A secprof killed outright (SIGKILL, the OOM killer) cannot clean up
+// after itself: its container keeps running and its bundle stays. The next
+// secprof test on the same engine removes them, and nothing of a live
+// process.
+func TestNextRunRemovesAKilledRunsLeftovers(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "runc")
+	testenv.RequireCommand(t, "docker")
+	for _, engine := range []string{"runc", "docker"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			tmp := filepath.Join(dir, "tmp")
+			if err := os.Mkdir(tmp, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			src := filepath.Join(dir, "p.sp")
+			os.WriteFile(src, []byte("default allow\ndeny @chmod\ntest {\n  run \"echo first\" succeeds\n  run \"sleep 300\" succeeds\n}\n"), 0o644)
+			c := startOnTerminal(t, tmp, "test", "--engine", engine, src)
+			c.waitForProgress(t, "(2/2)")
+			c.cmd.Process.Kill()
+			c.wait(t, 30*time.Second)
+			prefix := fmt.Sprintf("secprof-%d-", c.cmd.Process.Pid)
+			if len(containersNamed(t, prefix)) == 0 {
+				t.Fatalf("SIGKILL left no container %s*: the test shows nothing", prefix)
+			}
+			next := filepath.Join(dir, "next.sp")
+			os.WriteFile(next, []byte("default allow\ntest {\n  run \"true\" succeeds\n}\n"), 0o644)
+			cmd := exec.Command(binary, "test", "--engine", engine, next)
+			cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("the next run: %v\n%s", err, out)
+			}
+			if left := containersNamed(t, prefix); len(left) > 0 {
+				t.Errorf("the next run left the killed run's containers: %v", left)
+			}
+			if left, _ := filepath.Glob(filepath.Join(tmp, fmt.Sprintf("secprof-*-%d-*", c.cmd.Process.Pid))); len(left) > 0 {
+				t.Errorf("the next run left the killed run's files: %v", left)
+			}
+		})
+	}
+}
+
+// containersNamed lists runc's and Docker's containers whose name starts
+// with prefix.
+func containersNamed(t *testing.T, prefix string) []string {
+	t.Helper()
+	runc, _ := exec.Command("runc", "list", "--quiet").Output()
+	docker, err := exec.Command("docker", "ps", "--all", "--filter", "label="+container.Label, "--format", "{{.Names}}").Output()
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
+	var out []string
+	for _, name := range strings.Fields(string(runc) + " " + string(docker)) {
+		if strings.HasPrefix(name, prefix) {
+			out = append(out, name)
+		}
+	}
+	return out
+}

@@ -57,6 +57,7 @@ func (e *Docker) Run(ctx context.Context, p Profile, checks []Check, progress fu
 	if err := e.Available(ctx); err != nil {
 		return nil, err
 	}
+	e.removeLeftoverContainers(ctx)
 	fsys, err := ensureTree("docker")
 	if err != nil {
 		return nil, err
@@ -68,7 +69,7 @@ func (e *Docker) Run(ctx context.Context, p Profile, checks []Check, progress fu
 		}
 		return nil, &UnavailableError{Engine: "docker", Reason: err.Error()}
 	}
-	file, err := os.CreateTemp("", "secprof-seccomp-*.json")
+	file, err := os.CreateTemp("", seccompPrefix()+"*.json")
 	if err != nil {
 		return nil, err
 	}

@@ -106,6 +106,7 @@ func (e *OCI) Run(ctx context.Context, p Profile, checks []Check, progress func(
 	if len(missing) > 0 {
 		return nil, &UnavailableError{Engine: e.runtime, Reason: fmt.Sprintf("it cannot give the container %s: secprof's own capability bounding set lacks it here", strings.Join(missing, ", "))}
 	}
+	e.removeLeftoverContainers(ctx)
 	fsys, err := ensureTree(e.runtime)
 	if err != nil {
 		return nil, err
@@ -241,7 +242,7 @@ func containerResources() *specs.LinuxResources {
 // WriteBundle writes a bundle directory for spec under the system's
 // temporary directory; the caller removes it.
 func WriteBundle(spec *specs.Spec) (string, error) {
-	dir, err := os.MkdirTemp("", "secprof-bundle-")
+	dir, err := os.MkdirTemp("", bundlePrefix())
 	if err != nil {
 		return "", err
 	}
