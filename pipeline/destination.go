@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/secprof/secprof/internal/atomicfile"
 	"github.com/secprof/secprof/internal/filekind"
 )
 
@@ -72,35 +73,16 @@ func resolveDestination(path string, dirMissingOK bool) (destination, error) {
 	return destination{}, fmt.Errorf("%s: too many levels of symbolic links", path)
 }
 
-// checkStickyOwner refuses, in a sticky directory anyone may write to
-// (/tmp), a file owned neither by secprof's user nor by the directory's
-// owner: another user may have planted it. secprof follows a symlink
-// itself and keeps a replaced file's owner, so the kernel's own guards
-// (fs.protected_symlinks, protected_regular, protected_fifos), which stop
-// a root shell's `>` there, never see the write: a link to /etc/shadow
-// left in /tmp would be followed, and a planted file would stay its
-// planter's, who could then change the profile root installs. This is the
-// kernel's rule, applied whatever the sysctls say.
+// checkStickyOwner refuses a file another user may have planted in a
+// sticky directory anyone may write to (atomicfile.Planted). It runs when
+// the target is resolved, for links and FIFOs too; atomicfile checks the
+// file it replaces again when it stages the new one.
 func checkStickyOwner(named, p string, fi os.FileInfo) error {
-	dir, err := os.Stat(filepath.Dir(p))
-	if err != nil {
+	uid, planted, err := atomicfile.Planted(p, fi)
+	if err != nil || !planted {
 		return err
 	}
-	if dir.Mode()&os.ModeSticky == 0 || dir.Mode().Perm()&0o002 == 0 {
-		return nil
-	}
-	owner, dirOwner := fileOwner(fi), fileOwner(dir)
-	if owner == uint32(os.Geteuid()) || owner == dirOwner {
-		return nil
-	}
-	return fmt.Errorf("refusing to write through %s: it is a %s owned by uid %d in the sticky directory %s, which anyone may write to; remove it or write elsewhere", describePath(named, p), filekind.Name(fi.Mode()), owner, filepath.Dir(p))
-}
-
-func fileOwner(fi os.FileInfo) uint32 {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return st.Uid
-	}
-	return 0
+	return fmt.Errorf("refusing to write through %s: it is a %s owned by uid %d in the sticky directory %s, which anyone may write to; remove it or write elsewhere", describePath(named, p), filekind.Name(fi.Mode()), uid, filepath.Dir(p))
 }
 
 // followLink reads one symlink. A link into /proc names a descriptor

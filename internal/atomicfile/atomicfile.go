@@ -57,6 +57,14 @@ func (t *Txn) Stage(path string, data []byte, perm os.FileMode) (err error) {
 	case !old.Mode().IsRegular():
 		return fmt.Errorf("%s is a %s, not a regular file; refusing to replace it", path, filekind.Name(old.Mode()))
 	}
+	if old != nil {
+		// The new file keeps the old one's owner: never a planter's.
+		if uid, planted, err := Planted(path, old); err != nil {
+			return err
+		} else if planted {
+			return fmt.Errorf("refusing to replace %s: it is owned by uid %d in the sticky directory %s, which anyone may write to; remove it or write elsewhere", path, uid, dirOf(path))
+		}
+	}
 	tmp, err := os.CreateTemp(dirOf(path), tempPrefix(path))
 	if err != nil {
 		return err
@@ -236,4 +244,32 @@ func syncDir(dir string) {
 		d.Sync()
 		d.Close()
 	}
+}
+
+// Planted reports a file (fi, at path) that another user may have planted:
+// it is in a sticky directory anyone may write to (/tmp) and owned neither
+// by this process's user nor by the directory's owner. secprof follows
+// symlinks itself and keeps a replaced file's owner, so the kernel's own
+// guards (fs.protected_symlinks, protected_regular, protected_fifos),
+// which stop a root shell's `>` there, never see its writes: a link to
+// /etc/shadow left in /tmp would be followed, and a planted file would
+// stay its planter's, who could then change the profile root installs.
+// This is the kernel's rule, applied whatever the sysctls say.
+func Planted(path string, fi os.FileInfo) (uid uint32, planted bool, err error) {
+	dir, err := os.Stat(dirOf(path))
+	if err != nil {
+		return 0, false, err
+	}
+	if dir.Mode()&os.ModeSticky == 0 || dir.Mode().Perm()&0o002 == 0 {
+		return 0, false, nil
+	}
+	uid, dirOwner := owner(fi), owner(dir)
+	return uid, uid != uint32(os.Geteuid()) && uid != dirOwner, nil
+}
+
+func owner(fi os.FileInfo) uint32 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Uid
+	}
+	return 0
 }

@@ -156,3 +156,36 @@ func TestCommitWritesEveryFile(t *testing.T) {
 		t.Errorf("left behind: %v", entries)
 	}
 }
+
+// A file another user planted in a sticky directory anyone may write to is
+// refused when it is staged, not only when -o is first looked at: one
+// planted in between would otherwise make the new file the planter's.
+func TestStageRefusesAPlantedFile(t *testing.T) {
+	testenv.RequireRoot(t)
+	dir := filepath.Join(t.TempDir(), "sticky")
+	if err := os.Mkdir(dir, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777|os.ModeSticky)
+	planted := filepath.Join(dir, "out.json")
+	if err := os.WriteFile(planted, []byte("planted"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(planted, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	var txn Txn
+	err := txn.Stage(planted, []byte("new"), 0o644)
+	txn.Abort()
+	if err == nil || !strings.Contains(err.Error(), "owned by uid 65534") {
+		t.Fatalf("Stage over a planted file: %v; want a refusal naming its owner", err)
+	}
+	if b, _ := os.ReadFile(planted); string(b) != "planted" {
+		t.Errorf("the planted file was changed: %q", b)
+	}
+	// root's own file there is replaced as usual.
+	os.Chown(planted, 0, 0)
+	if err := Write(planted, []byte("new"), 0o644); err != nil {
+		t.Errorf("Write over root's own file: %v", err)
+	}
+}
