@@ -118,8 +118,11 @@ func (p *parser) file(f *File) {
 				p.skipLine()
 				continue
 			}
-			f.Profile, f.ProfilePos = n.text, n.pos
-			checkProfileName(p.diags, n.text, n.pos)
+			// A name that cannot name a file is reported and not kept, so
+			// that nothing reading the File can use it.
+			if checkProfileName(p.diags, n.text, n.pos) {
+				f.Profile, f.ProfilePos = n.text, n.pos
+			}
 			p.endLine("the profile name")
 		case "seccomp":
 			p.next()

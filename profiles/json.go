@@ -32,8 +32,9 @@ func parseJSON(name string, tree *jsonNode) (*File, diag.List) {
 	w.object(tree, "the profile", map[string]func(*jsonNode){
 		"profile": func(n *jsonNode) {
 			if w.is(n, jsonString) {
-				f.Profile, f.ProfilePos = n.text, n.pos
-				checkProfileName(w.diags, n.text, n.pos)
+				if checkProfileName(w.diags, n.text, n.pos) {
+					f.Profile, f.ProfilePos = n.text, n.pos
+				}
 			}
 		},
 		"seccomp":  func(n *jsonNode) { f.Seccomp = w.seccomp(n) },

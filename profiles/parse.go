@@ -127,8 +127,11 @@ func plainToken(b []byte) string {
 // checkProfileName reports a `profile` name, in either form, that is not
 // one safe path element: it names the files of `compile -o DIR/` and the
 // AppArmor profile, so "../../evil" or "/etc/x" must never reach a path.
-func checkProfileName(diags *diag.List, name string, pos diag.Pos) {
+// It reports whether the name may be kept.
+func checkProfileName(diags *diag.List, name string, pos diag.Pos) bool {
 	if err := safename.Check(name); err != nil {
 		diags.Errorf(pos, "%v (the name becomes output file names and the AppArmor profile's name)", err)
+		return false
 	}
+	return true
 }
