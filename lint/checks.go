@@ -15,6 +15,7 @@ type ID string
 
 // The checks. Each is documented in the table below.
 const (
+	ProfileDiagnostic ID = "SP000"
 	FamilyBypass      ID = "SP101"
 	ABIBypass         ID = "SP102"
 	DangerousAllow    ID = "SP103"
@@ -31,14 +32,16 @@ const (
 
 // Check is one lint check.
 type Check struct {
-	ID       ID
-	Name     string // kebab-case, stable like the ID
-	Severity diag.Severity
-	Doc      string // one paragraph: what it finds, why it matters, the fix
+	ID       ID            `json:"id"`
+	Name     string        `json:"name"` // kebab-case, stable like the ID
+	Severity diag.Severity `json:"severity"`
+	Doc      string        `json:"doc"` // one paragraph: what it finds, why it matters, the fix
 }
 
 // checks is sorted by ID; a test holds it so.
 var checks = []Check{
+	{ProfileDiagnostic, "profile-diagnostic", diag.Error,
+		"Not a lint check: a problem the compiler reports on any profile (a syntax error, an unknown syscall, a contradiction), shown among the findings so that a reviewer sees why the profile cannot be checked further. In SARIF output it is the rule of every such result; in text it carries no ID. The message says what to change. It cannot be silenced: fix the profile."},
 	{FamilyBypass, "family-bypass", diag.Warning,
 		"A rule stops one entry point of an operation but leaves its twins (the fd form fchmod, the *at and *at2 forms, the l* no-follow form, and irregular ones such as utimensat or statx) with the default action. `deny chmod` does not stop glibc's chmod(1), which calls fchmodat. Fix: deny the whole family (`deny @chmod`), or name every twin."},
 	{ABIBypass, "abi-bypass", diag.Warning,

@@ -41,7 +41,7 @@ func TestLookup(t *testing.T) {
 	if _, ok := Lookup("SP999"); ok {
 		t.Error("Lookup(SP999) found a check")
 	}
-	if !slices.Equal(IDs()[:2], []string{"SP101", "SP102"}) {
+	if !slices.Equal(IDs()[:3], []string{"SP000", "SP101", "SP102"}) {
 		t.Errorf("IDs() = %v", IDs())
 	}
 }
