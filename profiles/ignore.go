@@ -49,23 +49,31 @@ func parseIgnore(pos diag.Pos, text string, diags *diag.List) []Ignore {
 }
 
 // attachIgnores gives r the ignore comments on its lines, first to last.
+// Rules and comments both come in source order, so the comments before
+// the rule can only be stray: one pass over them, however many a hostile
+// source holds.
 func (p *parser) attachIgnores(r *Rule, first, last int) {
-	kept := p.ignores[:0]
-	for _, t := range p.ignores {
-		if t.pos.Line >= first && t.pos.Line <= last {
-			r.Ignores = append(r.Ignores, parseIgnore(t.pos, t.text, p.diags)...)
+	for len(p.ignores) > 0 && p.ignores[0].pos.Line <= last {
+		t := p.ignores[0]
+		p.ignores = p.ignores[1:]
+		if t.pos.Line < first {
+			p.strayIgnore(t)
 			continue
 		}
-		kept = append(kept, t)
+		r.Ignores = append(r.Ignores, parseIgnore(t.pos, t.text, p.diags)...)
 	}
-	p.ignores = kept
 }
 
-// strayIgnores reports ignore comments on no rule's line: they silence
-// nothing.
+// strayIgnores reports the ignore comments left after the last rule.
 func (p *parser) strayIgnores() {
 	for _, t := range p.ignores {
-		p.diags.Warnf(t.pos, "secprof:ignore is not on a rule's line, so it silences nothing; put it at the end of the rule it is about").Check = string(lint.UnusedIgnore)
+		p.strayIgnore(t)
 	}
 	p.ignores = nil
+}
+
+// strayIgnore reports an ignore comment on no rule's line: it silences
+// nothing.
+func (p *parser) strayIgnore(t token) {
+	p.diags.Warnf(t.pos, "secprof:ignore is not on a rule's line, so it silences nothing; put it at the end of the rule it is about").Check = string(lint.UnusedIgnore)
 }
