@@ -100,13 +100,13 @@ func safelyConditioned(name string, args []Arg) bool {
 	return false
 }
 
-// checkClone3 reports clone3 answered with an errno other than ENOSYS:
-// glibc falls back to clone only on ENOSYS, so threads and fork break.
+// checkClone3 reports clone3 answered with anything that stops it other
+// than ENOSYS: glibc falls back to clone only on ENOSYS, so with EPERM
+// (or a kill, or a trap) threads and fork break.
 func (c *compilation) checkClone3(p *Policy) {
 	if !c.onTarget("clone3") {
 		return
 	}
-	enosys, _ := ParseErrno("ENOSYS")
 	fix := "write \"deny clone3 errno ENOSYS\", as Docker's default does"
 	ruled := false
 	for _, r := range p.Rules {
@@ -115,20 +115,32 @@ func (c *compilation) checkClone3(p *Policy) {
 			continue
 		}
 		ruled = true
-		if r.Action.Kind == ActErrno && r.Action.Errno != enosys && c.ownPos(r.Pos[i]) {
-			c.diags.Warnf(r.Pos[i], "clone3 gets errno %d: glibc falls back to clone only on ENOSYS, so threads and fork fail; %s", r.Action.Errno, fix).Check = string(lint.Clone3EPERM)
+		if breaksClone3(r.Action) && c.ownPos(r.Pos[i]) {
+			c.diags.Warnf(r.Pos[i], "clone3 gets %s: glibc falls back to clone only on ENOSYS, so threads and fork fail; %s", r.Action, fix).Check = string(lint.Clone3EPERM)
 		}
 	}
-	def := p.DefaultAction
-	if ruled || def.Kind != ActErrno || def.Errno == enosys {
+	if ruled || !breaksClone3(p.DefaultAction) {
 		return
 	}
 	for _, r := range p.Rules {
 		if i := slices.Index(r.Names, "clone"); i >= 0 && allows(r.Action) && c.ownPos(r.Pos[i]) {
-			c.diags.Warnf(r.Pos[i], "clone is allowed but clone3 gets the default action, errno %d: glibc tries clone3 first and falls back to clone only on ENOSYS, so threads and fork fail; %s", def.Errno, fix).Check = string(lint.Clone3EPERM)
+			c.diags.Warnf(r.Pos[i], "clone is allowed but clone3 gets the default action, %s: glibc tries clone3 first and falls back to clone only on ENOSYS, so threads and fork fail; %s", p.DefaultAction, fix).Check = string(lint.Clone3EPERM)
 			return
 		}
 	}
+}
+
+// breaksClone3 reports an answer to clone3 after which glibc does not
+// fall back to clone.
+func breaksClone3(a Action) bool {
+	switch a.Kind {
+	case ActErrno:
+		enosys, _ := ParseErrno("ENOSYS")
+		return a.Errno != enosys
+	case ActKillThread, ActKillProcess, ActTrap:
+		return true
+	}
+	return false
 }
 
 // ownPos reports a position in the file being compiled, not in a base.

@@ -57,7 +57,7 @@ var checks = []Check{
 	{ErrnoTooLarge, "errno-too-large", diag.Warning,
 		"An errno above 4095 is clamped by the kernel to 4095, and one above 65535 loses its high bits in seccomp's 16-bit return value: the call gets an errno the author did not write. Fix: use an errno from 1 to 4095, by name (EPERM, ENOSYS, …)."},
 	{Clone3EPERM, "clone3-eperm", diag.Warning,
-		"clone3 gets an errno other than ENOSYS (from a rule, or from the default while clone is allowed). glibc 2.34 and later create threads and processes with clone3 and fall back to clone only when clone3 fails with ENOSYS, so with EPERM every pthread_create and fork fails. Docker's default answers clone3 with ENOSYS for this reason. Fix: `deny clone3 errno ENOSYS`."},
+		"clone3 gets an errno other than ENOSYS, a kill or a trap (from a rule, or from the default while clone is allowed). glibc 2.34 and later create threads and processes with clone3 and fall back to clone only when clone3 fails with ENOSYS, so with EPERM every pthread_create and fork fails (and with kill, the process dies). Docker's default answers clone3 with ENOSYS for this reason. Fix: `deny clone3 errno ENOSYS`."},
 	{HostLibseccompGap, "host-libseccomp-gap", diag.Warning,
 		"The host's libseccomp (its version is in the message) does not know a syscall the rule names on one of the target arches. runc drops such names without a word, so the rule does nothing there and the call gets the default action. Fix: upgrade libseccomp on the hosts that run the profile, or do not rely on the rule there."},
 	{UnusedIgnore, "unused-ignore", diag.Warning,
