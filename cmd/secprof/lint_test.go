@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/secprof/secprof/lint"
 )
 
 // writeProfile writes src as a profile in a fresh directory.
@@ -134,4 +138,71 @@ func TestLintExplain(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, `did you mean "SP101"?`) && !strings.Contains(stderr, "did you mean") {
 		t.Errorf("unknown ID: exit %d: %s", code, stderr)
 	}
+}
+
+// FuzzLint: on any source, lint exits 0 or 1 and says why on stderr when
+// 1; its JSON and SARIF are one document each, and agree with the exit
+// code: 1 exactly when a finding is an error (or, with --strict, any
+// finding), and every SARIF result names a rule of the run.
+func FuzzLint(f *testing.F) {
+	seeds, _ := filepath.Glob("../../testdata/profiles/*")
+	for i, p := range append(seeds, "../../examples/seed.sp") {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data, uint8(i))
+		}
+	}
+	f.Add([]byte("default allow\ndeny chmod # secprof:ignore SP101 why\n# secprof:ignore SP9\n"), uint8(2))
+	f.Fuzz(func(t *testing.T, src []byte, mode uint8) {
+		in := filepath.Join(memoryDir(t), "in.sp")
+		if err := os.WriteFile(in, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		format := []string{"text", "json", "sarif"}[int(mode)%3]
+		strict := mode&4 != 0
+		args := []string{"lint", "-f", format, in}
+		if strict {
+			args = append(args, "--strict")
+		}
+		var stdout, stderr bytes.Buffer
+		code := runCLI(context.Background(), args, &stdout, &stderr, nil)
+		if code != 0 && code != 1 || code == 1 && stderr.Len() == 0 {
+			t.Fatalf("%q: exit %d, stderr %q", args, code, stderr.String())
+		}
+		var levels []string
+		switch format {
+		case "json":
+			var rep struct {
+				Findings []struct{ Severity string }
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+				t.Fatalf("JSON: %v\n%s", err, stdout.String())
+			}
+			for _, d := range rep.Findings {
+				levels = append(levels, d.Severity)
+			}
+		case "sarif":
+			var log lint.SARIFLog
+			if err := json.Unmarshal(stdout.Bytes(), &log); err != nil || len(log.Runs) != 1 {
+				t.Fatalf("SARIF: %v\n%s", err, stdout.String())
+			}
+			rules := log.Runs[0].Tool.Driver.Rules
+			for _, r := range log.Runs[0].Results {
+				if r.RuleIndex >= len(rules) || rules[r.RuleIndex].ID != r.RuleID {
+					t.Fatalf("result %+v names no rule of the run", r)
+				}
+				levels = append(levels, r.Level)
+			}
+		default:
+			return
+		}
+		want := 0
+		for _, l := range levels {
+			if l == "error" || strict {
+				want = 1
+			}
+		}
+		if code != want {
+			t.Fatalf("%q: exit %d with findings %v", args, code, levels)
+		}
+	})
 }
