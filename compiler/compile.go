@@ -58,8 +58,9 @@ func (o Options) nativeArch() syscalls.Arch {
 // It returns nil when the diagnostics hold an error.
 func compileSeccomp(f *profiles.File, opts Options) (*Policy, diag.List) {
 	c := &compilation{file: f, opts: opts}
+	c.indexIgnores()
 	p := c.compile()
-	c.applyIgnores()
+	c.reportUnusedIgnores()
 	c.diags.Sort()
 	if c.diags.HasErrors() {
 		return nil, c.diags
@@ -75,6 +76,10 @@ type compilation struct {
 	// bases are the files being compiled as bases of this one, outermost
 	// first, to refuse a base that includes itself.
 	bases []string
+	// ignores are the rules' "secprof:ignore"s by the positions of the
+	// rules' words, where the checks place their findings.
+	ignores    map[diag.Pos][]*ignoreUse
+	allIgnores []*ignoreUse
 }
 
 // defaultAction resolves the profile's own default action.
@@ -218,11 +223,11 @@ func (c *compilation) action(a profiles.Action) (Action, bool) {
 			switch eff := EffectiveErrno(n); {
 			case n == 0:
 				// errno 0 makes the syscall "succeed" without running it.
-				c.diags.Warnf(a.Errno.Pos, "errno 0 makes the call return success without running it; write allow if that is meant").Check = string(lint.ErrnoZero)
+				c.check(lint.ErrnoZero).Warnf(a.Errno.Pos, "errno 0 makes the call return success without running it; write allow if that is meant")
 			case n > 0xffff:
-				c.diags.Warnf(a.Errno.Pos, "errno %d does not fit seccomp's 16-bit return value: the runtime keeps its low 16 bits and the call gets errno %d", n, eff).Check = string(lint.ErrnoTooLarge)
+				c.check(lint.ErrnoTooLarge).Warnf(a.Errno.Pos, "errno %d does not fit seccomp's 16-bit return value: the runtime keeps its low 16 bits and the call gets errno %d", n, eff)
 			case n > maxErrno:
-				c.diags.Warnf(a.Errno.Pos, "errno %d is above 4095, the largest errno the kernel returns from a filter: the call gets errno 4095", n).Check = string(lint.ErrnoTooLarge)
+				c.check(lint.ErrnoTooLarge).Warnf(a.Errno.Pos, "errno %d is above 4095, the largest errno the kernel returns from a filter: the call gets errno 4095", n)
 			}
 			out.Errno = n
 		}
@@ -565,7 +570,7 @@ func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 	if c.opts.KnownToHost != nil {
 		for _, a := range c.targets {
 			if _, ok := syscalls.Number(a, name); ok && !c.opts.KnownToHost(a, name) {
-				c.diags.Warnf(w.Pos, "this host's libseccomp%s does not know %q on %s; runc will skip the rule there and the call gets the default action; upgrade libseccomp on this host", c.opts.hostVersion(), name, a).Check = string(lint.HostLibseccompGap)
+				c.check(lint.HostLibseccompGap).Warnf(w.Pos, "this host's libseccomp%s does not know %q on %s; runc will skip the rule there and the call gets the default action; upgrade libseccomp on this host", c.opts.hostVersion(), name, a)
 				break
 			}
 		}
@@ -787,7 +792,7 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			// runc never hands libseccomp a rule equal to the default (it
 			// would refuse it), so such a rule cannot shadow a later one.
 			if !e.fromBase {
-				c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def).Check = string(lint.EqualToDefault)
+				c.check(lint.EqualToDefault).Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
 			}
 			continue
 		}
@@ -819,7 +824,7 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			// A rule that only restores the default still matters when it
 			// takes the base's rules for that syscall away.
 			if !e.fromBase && !inBase[e.name] {
-				c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def).Check = string(lint.EqualToDefault)
+				c.check(lint.EqualToDefault).Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
 			}
 			continue
 		}
@@ -896,12 +901,10 @@ func (c *compilation) withoutShadowed(r *Rule, shadow func(name string) (*Rule, 
 		}
 		what := fmt.Sprintf("%s %s if %s never decides anything: the rule without conditions at %s (%s) decides %s whatever its arguments", r.Action, n, argsText(r.Args), upos, u.Action, n)
 		if c.file.Format == profiles.FormatDocker {
-			d := c.diags.Warnf(r.Pos[i], "%s; dropped", what)
-			d.Check, d.Related = string(lint.ShadowedRule), []diag.Pos{upos}
+			c.check(lint.ShadowedRule).Warnf(r.Pos[i], "%s; dropped", what).Related = []diag.Pos{upos}
 			continue
 		}
-		d := c.diags.Errorf(r.Pos[i], "%s; remove one of the two, or give the other the opposite condition", what)
-		d.Check, d.Related = string(lint.ShadowedRule), []diag.Pos{upos}
+		c.check(lint.ShadowedRule).Errorf(r.Pos[i], "%s; remove one of the two, or give the other the opposite condition", what).Related = []diag.Pos{upos}
 		kept.Names = append(kept.Names, n)
 		kept.Pos = append(kept.Pos, r.Pos[i])
 	}

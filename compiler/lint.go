@@ -74,7 +74,7 @@ func (c *compilation) checkDangerous(entries []entry, def Action) {
 		if fix == "" {
 			fix = fmt.Sprintf("remove %s from the allow-list, or gate it with \"when cap …\" for the containers that need it", e.name)
 		}
-		c.diags.Warnf(e.pos, "allow %s in an allow-list: %s; %s", e.name, reason, fix).Check = string(lint.DangerousAllow)
+		c.check(lint.DangerousAllow).Warnf(e.pos, "allow %s in an allow-list: %s; %s", e.name, reason, fix)
 	}
 }
 
@@ -116,7 +116,7 @@ func (c *compilation) checkClone3(p *Policy) {
 		}
 		ruled = true
 		if breaksClone3(r.Action) && c.ownPos(r.Pos[i]) {
-			c.diags.Warnf(r.Pos[i], "clone3 gets %s: glibc falls back to clone only on ENOSYS, so threads and fork fail; %s", r.Action, fix).Check = string(lint.Clone3EPERM)
+			c.check(lint.Clone3EPERM).Warnf(r.Pos[i], "clone3 gets %s: glibc falls back to clone only on ENOSYS, so threads and fork fail; %s", r.Action, fix)
 		}
 	}
 	if ruled || !breaksClone3(p.DefaultAction) {
@@ -124,7 +124,7 @@ func (c *compilation) checkClone3(p *Policy) {
 	}
 	for _, r := range p.Rules {
 		if i := slices.Index(r.Names, "clone"); i >= 0 && allows(r.Action) && c.ownPos(r.Pos[i]) {
-			c.diags.Warnf(r.Pos[i], "clone is allowed but clone3 gets the default action, %s: glibc tries clone3 first and falls back to clone only on ENOSYS, so threads and fork fail; %s", p.DefaultAction, fix).Check = string(lint.Clone3EPERM)
+			c.check(lint.Clone3EPERM).Warnf(r.Pos[i], "clone is allowed but clone3 gets the default action, %s: glibc tries clone3 first and falls back to clone only on ENOSYS, so threads and fork fail; %s", p.DefaultAction, fix)
 			return
 		}
 	}
@@ -146,50 +146,86 @@ func breaksClone3(a Action) bool {
 // ownPos reports a position in the file being compiled, not in a base.
 func (c *compilation) ownPos(p diag.Pos) bool { return p.IsValid() && p.File == c.file.Name }
 
-// applyIgnores drops the warnings that a rule's "secprof:ignore" silences,
-// and warns about each ignore that silenced nothing. Errors are never
-// silenced: they stop the compilation because its output would be wrong.
-func (c *compilation) applyIgnores() {
-	sc := c.file.Seccomp
-	if sc == nil {
+// checked reports the findings of one lint check. A warning that a
+// rule's ignore silences is never added, so it neither shows nor counts
+// against diag.MaxPerFile; errors are never silenced, since they stop a
+// compilation whose output would be wrong.
+type checked struct {
+	c  *compilation
+	id lint.ID
+}
+
+func (c *compilation) check(id lint.ID) checked { return checked{c, id} }
+
+// Warnf records the check's warning at pos, unless an ignore silences it.
+func (k checked) Warnf(pos diag.Pos, format string, args ...any) *diag.Diagnostic {
+	if k.c.silenced(k.id, pos) {
+		return new(diag.Diagnostic) // the caller may still set fields: on nothing kept
+	}
+	return k.add(pos, diag.Warning, fmt.Sprintf(format, args...))
+}
+
+// Errorf records the check's error at pos.
+func (k checked) Errorf(pos diag.Pos, format string, args ...any) *diag.Diagnostic {
+	return k.add(pos, diag.Error, fmt.Sprintf(format, args...))
+}
+
+// add appends the finding within diag.MaxPerFile, and returns it, or a
+// throwaway when the list only counted it.
+func (k checked) add(pos diag.Pos, sev diag.Severity, msg string) *diag.Diagnostic {
+	l := &k.c.diags
+	n := len(*l)
+	l.Add(diag.Diagnostic{Pos: pos, Severity: sev, Check: string(k.id), Message: msg})
+	if last := len(*l) - 1; last >= n && (*l)[last].Omitted == 0 {
+		return &(*l)[last]
+	}
+	return new(diag.Diagnostic)
+}
+
+// ignoreUse is one ignore, and whether it silenced anything.
+type ignoreUse struct {
+	ig   profiles.Ignore
+	used bool
+}
+
+// indexIgnores files each rule's ignores under the positions of the
+// rule's words.
+func (c *compilation) indexIgnores() {
+	if c.file.Seccomp == nil {
 		return
 	}
-	type use struct {
-		ig   profiles.Ignore
-		used bool
-	}
-	byPos := map[diag.Pos][]*use{}
-	var all []*use
-	for _, r := range sc.Rules {
-		if len(r.Ignores) == 0 {
+	for _, r := range c.file.Seccomp.Rules {
+		var uses []*ignoreUse
+		for _, ig := range r.Ignores {
+			uses = append(uses, &ignoreUse{ig: ig})
+		}
+		if len(uses) == 0 {
 			continue
 		}
-		var uses []*use
-		for _, ig := range r.Ignores {
-			uses = append(uses, &use{ig: ig})
+		if c.ignores == nil {
+			c.ignores = map[diag.Pos][]*ignoreUse{}
 		}
-		all = append(all, uses...)
+		c.allIgnores = append(c.allIgnores, uses...)
 		for _, p := range rulePositions(r) {
-			byPos[p] = append(byPos[p], uses...)
+			c.ignores[p] = append(c.ignores[p], uses...)
 		}
 	}
-	if len(all) == 0 {
-		return
-	}
-	kept := c.diags[:0]
-	for _, d := range c.diags {
-		silenced := false
-		for _, u := range byPos[d.Pos] {
-			if d.Check != "" && d.Check == u.ig.Check && d.Severity == diag.Warning {
-				u.used, silenced = true, true
-			}
-		}
-		if !silenced {
-			kept = append(kept, d)
+}
+
+// silenced reports, and records, an ignore of check id on the rule at pos.
+func (c *compilation) silenced(id lint.ID, pos diag.Pos) bool {
+	found := false
+	for _, u := range c.ignores[pos] {
+		if u.ig.Check == string(id) {
+			u.used, found = true, true
 		}
 	}
-	c.diags = kept
-	for _, u := range all {
+	return found
+}
+
+// reportUnusedIgnores warns about each ignore that silenced nothing.
+func (c *compilation) reportUnusedIgnores() {
+	for _, u := range c.allIgnores {
 		if !u.used {
 			c.diags.Warnf(u.ig.Pos, "secprof:ignore %s silences nothing: no %s warning on this rule; remove it", u.ig.Check, u.ig.Check).Check = string(lint.UnusedIgnore)
 		}

@@ -126,11 +126,11 @@ func (c *compilation) reportTwins(r *Rule, i int, def Action, family, x86only []
 		if h := twinHints[name]; h != "" {
 			msg += "; " + h
 		}
-		c.diags.Warnf(r.Pos[i], "%s%s", msg, fix).Check = string(lint.FamilyBypass)
+		c.check(lint.FamilyBypass).Warnf(r.Pos[i], "%s%s", msg, fix)
 	}
 	if len(x86only) > 0 {
 		msg := fmt.Sprintf("%s %s leaves %s %s through the x86 ABI (int $0x80)", verb, name, strings.Join(x86only, ", "), defaultVerb(def))
-		c.diags.Warnf(r.Pos[i], "%s%s", msg, fix).Check = string(lint.ABIBypass)
+		c.check(lint.ABIBypass).Warnf(r.Pos[i], "%s%s", msg, fix)
 	}
 }
 
