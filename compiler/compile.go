@@ -15,6 +15,7 @@ import (
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/internal/suggest"
+	"github.com/secprof/secprof/lint"
 	"github.com/secprof/secprof/profiles"
 	"github.com/secprof/secprof/syscalls"
 	"github.com/secprof/secprof/target"
@@ -31,6 +32,17 @@ type Options struct {
 	// means amd64). A Docker profile without architectures, or with an
 	// archMap, filters that host's ABIs, so names are checked against them.
 	Native syscalls.NativeArch
+	// HostLibseccomp is the host's libseccomp version, named in the
+	// warnings KnownToHost leads to; empty when unknown.
+	HostLibseccomp string
+}
+
+// hostVersion is " 2.5.4" for messages, or nothing when unknown.
+func (o Options) hostVersion() string {
+	if o.HostLibseccomp == "" {
+		return ""
+	}
+	return " " + o.HostLibseccomp
 }
 
 // nativeArch is the arch a Docker profile's native-only filter or archMap
@@ -46,7 +58,9 @@ func (o Options) nativeArch() syscalls.Arch {
 // It returns nil when the diagnostics hold an error.
 func compileSeccomp(f *profiles.File, opts Options) (*Policy, diag.List) {
 	c := &compilation{file: f, opts: opts}
+	c.indexIgnores()
 	p := c.compile()
+	c.reportUnusedIgnores()
 	c.diags.Sort()
 	if c.diags.HasErrors() {
 		return nil, c.diags
@@ -62,6 +76,10 @@ type compilation struct {
 	// bases are the files being compiled as bases of this one, outermost
 	// first, to refuse a base that includes itself.
 	bases []string
+	// ignores are the rules' "secprof:ignore"s by the positions of the
+	// rules' words, where the checks place their findings.
+	ignores    map[diag.Pos][]*ignoreUse
+	allIgnores []*ignoreUse
 }
 
 // defaultAction resolves the profile's own default action.
@@ -124,8 +142,10 @@ func (c *compilation) compile() *Policy {
 	for _, r := range sc.Rules {
 		entries = append(entries, c.rule(r, p)...)
 	}
+	c.checkDangerous(entries, p.DefaultAction)
 	p.Rules = c.dropShadowed(c.normalize(entries, p.DefaultAction))
 	c.checkTwins(p)
+	c.checkClone3(p)
 	return p
 }
 
@@ -203,11 +223,11 @@ func (c *compilation) action(a profiles.Action) (Action, bool) {
 			switch eff := EffectiveErrno(n); {
 			case n == 0:
 				// errno 0 makes the syscall "succeed" without running it.
-				c.diags.Warnf(a.Errno.Pos, "errno 0 makes the call return success without running it; write allow if that is meant")
+				c.check(lint.ErrnoZero).Warnf(a.Errno.Pos, "errno 0 makes the call return success without running it; write allow if that is meant")
 			case n > 0xffff:
-				c.diags.Warnf(a.Errno.Pos, "errno %d does not fit seccomp's 16-bit return value: the runtime keeps its low 16 bits and the call gets errno %d", n, eff)
+				c.check(lint.ErrnoTooLarge).Warnf(a.Errno.Pos, "errno %d does not fit seccomp's 16-bit return value: the runtime keeps its low 16 bits and the call gets errno %d", n, eff)
 			case n > maxErrno:
-				c.diags.Warnf(a.Errno.Pos, "errno %d is above 4095, the largest errno the kernel returns from a filter: the call gets errno 4095", n)
+				c.check(lint.ErrnoTooLarge).Warnf(a.Errno.Pos, "errno %d is above 4095, the largest errno the kernel returns from a filter: the call gets errno 4095", n)
 			}
 			out.Errno = n
 		}
@@ -550,7 +570,7 @@ func (c *compilation) checkName(w profiles.Word, otherArch bool) bool {
 	if c.opts.KnownToHost != nil {
 		for _, a := range c.targets {
 			if _, ok := syscalls.Number(a, name); ok && !c.opts.KnownToHost(a, name) {
-				c.diags.Warnf(w.Pos, "this host's libseccomp does not know %q on %s; runc will skip the rule there and the call gets the default action", name, a)
+				c.check(lint.HostLibseccompGap).Warnf(w.Pos, "this host's libseccomp%s does not know %q on %s; runc will skip the rule there and the call gets the default action; upgrade libseccomp on this host", c.opts.hostVersion(), name, a)
 				break
 			}
 		}
@@ -772,7 +792,7 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			// runc never hands libseccomp a rule equal to the default (it
 			// would refuse it), so such a rule cannot shadow a later one.
 			if !e.fromBase {
-				c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
+				c.check(lint.EqualToDefault).Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
 			}
 			continue
 		}
@@ -804,7 +824,7 @@ func (c *compilation) normalize(entries []entry, def Action) []*Rule {
 			// A rule that only restores the default still matters when it
 			// takes the base's rules for that syscall away.
 			if !e.fromBase && !inBase[e.name] {
-				c.diags.Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
+				c.check(lint.EqualToDefault).Warnf(e.pos, "%s: %s is already the default action; rule dropped", e.name, def)
 			}
 			continue
 		}
@@ -881,10 +901,10 @@ func (c *compilation) withoutShadowed(r *Rule, shadow func(name string) (*Rule, 
 		}
 		what := fmt.Sprintf("%s %s if %s never decides anything: the rule without conditions at %s (%s) decides %s whatever its arguments", r.Action, n, argsText(r.Args), upos, u.Action, n)
 		if c.file.Format == profiles.FormatDocker {
-			c.diags.Warnf(r.Pos[i], "%s; dropped", what).Related = []diag.Pos{upos}
+			c.check(lint.ShadowedRule).Warnf(r.Pos[i], "%s; dropped", what).Related = []diag.Pos{upos}
 			continue
 		}
-		c.diags.Errorf(r.Pos[i], "%s; remove one of the two, or give the other the opposite condition", what).Related = []diag.Pos{upos}
+		c.check(lint.ShadowedRule).Errorf(r.Pos[i], "%s; remove one of the two, or give the other the opposite condition", what).Related = []diag.Pos{upos}
 		kept.Names = append(kept.Names, n)
 		kept.Pos = append(kept.Pos, r.Pos[i])
 	}

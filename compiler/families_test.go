@@ -86,3 +86,15 @@ func TestFamiliesDocUpToDate(t *testing.T) {
 		t.Errorf("%s is out of date: run go generate ./compiler", path)
 	}
 }
+
+// TestOperationsAreSyscalls: every member of the twin table is a syscall
+// on some arch, so a typo cannot quietly shrink a family bypass check.
+func TestOperationsAreSyscalls(t *testing.T) {
+	for _, op := range operations {
+		for _, n := range op {
+			if len(syscalls.ArchesOf(n)) == 0 {
+				t.Errorf("operation %v: %q is no syscall on any arch", op, n)
+			}
+		}
+	}
+}

@@ -110,7 +110,10 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 type Diagnostic struct {
 	Pos      Pos      `json:"pos"`
 	Severity Severity `json:"severity"`
-	Message  string   `json:"message"`
+	// Check is the lint check's ID (SP101…) when a lint check found this;
+	// it prefixes the message and lets "# secprof:ignore" silence it.
+	Check   string `json:"check,omitempty"`
+	Message string `json:"message"`
 	// Suggestion is a replacement the user probably meant ("did you mean").
 	Suggestion string `json:"suggestion,omitempty"`
 	// Related points at other places the message speaks of, such as the
@@ -138,6 +141,10 @@ func (d Diagnostic) String() string {
 	}
 	b.WriteString(d.Severity.String())
 	b.WriteString(": ")
+	if d.Check != "" {
+		b.WriteString(d.Check)
+		b.WriteByte(' ')
+	}
 	b.WriteString(d.Message)
 	if d.Suggestion != "" {
 		b.WriteString("; did you mean ")

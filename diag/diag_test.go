@@ -14,6 +14,7 @@ func TestString(t *testing.T) {
 		{Diagnostic{Pos: Pos{File: "web.sp", Line: 3}, Severity: Warning, Message: "w"}, "web.sp:3: warning: w"},
 		{Diagnostic{Pos: Pos{File: "web.sp"}, Severity: Note, Message: "n"}, "web.sp: note: n"},
 		{Diagnostic{Severity: Error, Message: "e", Suggestion: "a\"b\n"}, `error: e; did you mean "a\"b\n"?`},
+		{Diagnostic{Pos: Pos{File: "p.sp", Line: 5, Col: 6}, Severity: Warning, Check: "SP101", Message: "deny chmod leaves fchmod allowed"}, "p.sp:5:6: warning: SP101 deny chmod leaves fchmod allowed"},
 	}
 	for _, c := range cases {
 		if got := c.d.String(); got != c.want {

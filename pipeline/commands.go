@@ -28,7 +28,7 @@ func HostOptions() compiler.Options {
 	if !hostlib.Available() {
 		return compiler.Options{}
 	}
-	return compiler.Options{KnownToHost: hostlib.Knows}
+	return compiler.Options{KnownToHost: hostlib.Knows, HostLibseccomp: hostlib.Version()}
 }
 
 // forTarget is opts for a compilation checked against env's host arch: a

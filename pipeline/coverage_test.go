@@ -201,11 +201,12 @@ func constantString(e ast.Expr) (string, bool) {
 var verb = regexp.MustCompile(`^%[-+# 0]*(\d+|\*)?(\.(\d+|\*))?([a-zA-Z%])`)
 
 // formatRegexp turns a format into a regexp for the diagnostic lines it
-// can print ("FILE:LINE:COL: severity: message", perhaps with a
-// suggestion). Arguments match loosely; the literal text must match exactly.
+// can print ("FILE:LINE:COL: severity: message", perhaps with a lint
+// check's ID before the message and a suggestion after it). Arguments
+// match loosely; the literal text must match exactly.
 func formatRegexp(severity, format string) *regexp.Regexp {
 	var b strings.Builder
-	b.WriteString(`^(?:[^:]*:\d+(?::\d+)?: )?` + severity + `: `)
+	b.WriteString(`^(?:[^:]*:\d+(?::\d+)?: )?` + severity + `: (?:SP\d+ )?`)
 	for i := 0; i < len(format); {
 		if format[i] != '%' {
 			j := strings.IndexByte(format[i:], '%')
@@ -275,6 +276,7 @@ func TestFormatRegexp(t *testing.T) {
 		{"error", "argument index %d is out of range", "p.sp:4:22: error: argument index seven is out of range", false},
 		{"warning", "mask %#x has bits (%#x) outside 100%%", "p.sp:1:1: warning: mask 0xff has bits (0x100) outside 100%", true},
 		{"note", "rule equal to the default", "p.sp:3:1: note: rule equal to the default action", false},
+		{"warning", "errno 0 makes the call succeed", "p.sp:2:7: warning: SP106 errno 0 makes the call succeed", true},
 	}
 	for _, tt := range tests {
 		if got := formatRegexp(tt.sev, tt.format).MatchString(tt.line); got != tt.match {

@@ -15,11 +15,11 @@ import (
 func TestHostLibseccompWarns(t *testing.T) {
 	tooOld := func(_ syscalls.Arch, name string) bool { return name != "mseal" }
 	src := "default allow\ndeny getpid mseal\n"
-	_, diags, err := LoadSource("p.sp", []byte(src), compiler.Options{KnownToHost: tooOld})
+	_, diags, err := LoadSource("p.sp", []byte(src), compiler.Options{KnownToHost: tooOld, HostLibseccomp: "2.5.4"})
 	if err != nil {
 		t.Fatalf("a name the host lacks is not an error: %v", err)
 	}
-	want := `p.sp:2:13: warning: this host's libseccomp does not know "mseal" on x86_64; runc will skip the rule there and the call gets the default action`
+	want := `p.sp:2:13: warning: SP109 this host's libseccomp 2.5.4 does not know "mseal" on x86_64; runc will skip the rule there and the call gets the default action; upgrade libseccomp on this host`
 	if got := diags.Text(); got != want+"\n" {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
 	}

@@ -83,6 +83,16 @@ type Rule struct {
 	When    []*Filter // Docker "includes": every filter must hold
 	Unless  []*Filter // Docker "excludes": the rule is dropped when any holds
 	Comment string    // Docker's "comment" field, kept for import
+	// Ignores are the lint checks silenced on this rule: "# secprof:ignore
+	// SP101 reason" on its line(s) in the DSL, "ignore" in JSON.
+	Ignores []Ignore
+}
+
+// Ignore silences one lint check on one rule.
+type Ignore struct {
+	Pos    diag.Pos // where the comment or JSON string is
+	Check  string   // the check's ID as written, such as SP101
+	Reason string
 }
 
 // Op is a comparison in an argument condition.

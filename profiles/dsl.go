@@ -27,13 +27,15 @@ func ParseDSL(name string, src []byte) (*File, diag.List) {
 		diags.Sort()
 		return f, diags
 	}
-	toks, tooMany := newLexer(name, string(src), &diags).all()
+	lx := newLexer(name, string(src), &diags)
+	toks, tooMany := lx.all()
 	if tooMany {
 		diags.Sort()
 		return f, diags
 	}
-	p := &parser{toks: toks, diags: &diags}
+	p := &parser{toks: toks, diags: &diags, ignores: lx.ignores}
 	p.file(f)
+	p.strayIgnores()
 	diags.Sort()
 	return f, diags
 }
@@ -42,6 +44,9 @@ type parser struct {
 	toks  []token
 	i     int
 	diags *diag.List
+	// ignores are the lexer's "# secprof:ignore" comments not yet
+	// attached to a rule.
+	ignores []token
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -402,6 +407,7 @@ func (p *parser) rule(sc *Seccomp) {
 	if len(r.Names) == 0 {
 		p.diags.Errorf(kind.pos, "%s rule names no syscalls", kind.text)
 	}
+	p.attachIgnores(r, kind.pos.Line, p.peek().pos.Line)
 	p.endLine("the rule")
 	sc.Rules = append(sc.Rules, r)
 }

@@ -213,6 +213,11 @@ func (w *jsonWalker) rule(n *jsonNode) *Rule {
 		"when":    func(v *jsonNode) { r.When = w.filters(v, "when") },
 		"unless":  func(v *jsonNode) { r.Unless = w.filters(v, "unless") },
 		"comment": func(v *jsonNode) { r.Comment = v.text; w.is(v, jsonString) },
+		"ignore": func(v *jsonNode) {
+			for _, s := range w.strings(v) {
+				r.Ignores = append(r.Ignores, parseIgnore(s.pos, s.text, w.diags)...)
+			}
+		},
 	})
 	if n.kind != jsonObject {
 		return nil

@@ -54,6 +54,9 @@ type lexer struct {
 	off       int
 	line, col int
 	diags     *diag.List
+	// ignores are the "# secprof:ignore" comments, kept with their
+	// position for the parser to attach to the rule on their line.
+	ignores []token
 }
 
 func newLexer(file, src string, diags *diag.List) *lexer {
@@ -134,8 +137,12 @@ func (l *lexer) next() token {
 			}
 			l.advance(2)
 		case c == '#':
+			start, p := l.off, l.pos()
 			for l.off < len(l.src) && l.src[l.off] != '\n' {
 				l.advance(1)
+			}
+			if text, ok := ignoreText(l.src[start+1 : l.off]); ok {
+				l.ignores = append(l.ignores, token{text: text, pos: p})
 			}
 		case c == '\n':
 			t := token{kind: tokNewline, text: "\n", pos: l.pos()}

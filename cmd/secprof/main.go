@@ -34,6 +34,7 @@ type cli struct {
 
 	Compile  compileCmd  `cmd:"" help:"Compile profile sources to Docker seccomp JSON, OCI linux.seccomp, BPF or AppArmor."`
 	Test     testCmd     `cmd:"" help:"Prove profiles: check expect lines in the kernel and run lines in a throwaway container."`
+	Lint     lintCmd     `cmd:"" help:"Check profiles for silent holes (family and ABI bypasses, dangerous allows, …) with stable IDs; text, JSON or SARIF."`
 	Import   importCmd   `cmd:"" help:"Turn a Docker-format seccomp JSON profile into secprof's language."`
 	Diff     diffCmd     `cmd:"" help:"Compare two profiles by what they decide, per syscall and argument condition."`
 	Families familiesCmd `cmd:"" help:"List the built-in syscall families (@chmod, @mount, …) and their members."`
@@ -136,6 +137,45 @@ func failedCount(rs []pipeline.CheckResult) string {
 		}
 	}
 	return fmt.Sprintf("%d of %d checks failed", n, len(rs))
+}
+
+type lintCmd struct {
+	Files   []string `arg:"" optional:"" name:"file" help:"Profile sources: .sp DSL, secprof JSON, or Docker seccomp JSON." predictor:"file"`
+	Format  string   `short:"f" help:"Output on stdout: text, json or sarif (SARIF 2.1.0, for code review and CI)." default:"text" enum:"text,json,sarif"`
+	Strict  bool     `help:"Exit 1 on warnings too, not only on errors."`
+	Explain string   `help:"Print the documentation of one check (SP101, or its name) and exit." placeholder:"ID"`
+}
+
+func (c *lintCmd) Run(g *globals, stdout io.Writer) error {
+	if c.Explain != "" {
+		return c.explain(g, stdout)
+	}
+	if len(c.Files) == 0 {
+		return pipeline.Usagef("lint needs at least one file, or --explain ID")
+	}
+	format := c.Format
+	if g.JSON && format == "text" {
+		format = "json"
+	}
+	out, err := pipeline.Lint(pipeline.LintRequest{Files: c.Files, Format: format, Strict: c.Strict, Options: pipeline.HostOptions(), Version: pipeline.Version().Version})
+	stdout.Write(out)
+	return err
+}
+
+func (c *lintCmd) explain(g *globals, stdout io.Writer) error {
+	if len(c.Files) > 0 {
+		return pipeline.Usagef("--explain takes no files")
+	}
+	chk, err := pipeline.ExplainCheck(c.Explain)
+	if err != nil {
+		return err
+	}
+	if g.JSON {
+		writeJSON(stdout, chk)
+		return nil
+	}
+	_, err = io.WriteString(stdout, chk.Explain())
+	return err
 }
 
 type importCmd struct {

@@ -85,6 +85,17 @@ func TestX86ABIFacts(t *testing.T) {
 			{"touch /tmp/g && x86-chmod /tmp/g 600", "succeeds", "succeeded"},
 		},
 	}, {
+		// libseccomp rewrites a rule on socket onto x86's socketcall
+		// multiplexer, so this is no hole and lint says nothing of it
+		// (TestLintNoSocketcallAlarm). If a libseccomp stops the rewrite,
+		// this fails and the ABI check must learn socketcall.
+		name:    "deny socket stops socketcall(SYS_SOCKET)",
+		profile: "arch x86_64 x86 x32\ndefault allow\ndeny socket\n",
+		runs: []runLine{
+			{"x86-socketcall", "fails", "failed (exit 1)"}, // EPERM
+			{"x86-getpid", "succeeds", "succeeded"},
+		},
+	}, {
 		name:    "x86_64 alone kills every 32-bit syscall",
 		profile: "arch x86_64\ndefault allow\ndeny chown\n",
 		runs: []runLine{

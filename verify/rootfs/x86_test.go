@@ -136,6 +136,8 @@ func TestX86ProgramsRun(t *testing.T) {
 		{[]string{"x86-chown32", missing}, enoent},
 		{[]string{"x86-chown", file}, 0},
 		{[]string{"x86-chown", missing}, enoent},
+		{[]string{"x86-socketcall"}, 0},
+		{[]string{"x86-socketcall", "extra"}, 255},
 	}
 	for _, c := range cases {
 		if got := status(c.args...); got != c.want {
