@@ -21,6 +21,11 @@ import (
 	"github.com/secprof/secprof/verify/container"
 )
 
+// holdSeconds is how long the second run line sleeps: a number no other
+// process on the machine is likely to sleep, since the test finds that
+// command among all the host's processes.
+const holdSeconds = "2718"
+
 // blockingExpects is how many expect lines hold the kernel phase: each
 // starts a sandboxed child (a few milliseconds), so together they last far
 // longer than the time the test takes to send its signal.
@@ -42,12 +47,12 @@ var signalPhases = []struct {
 	},
 	{
 		name: "run", engine: "runc",
-		src:   "default allow\ndeny @chmod\ntest {\n  run \"echo first\" succeeds\n  run \"sleep 300\" succeeds\n  run \"busybox chmod 600 /tmp/f\" fails\n}\n",
+		src:   "default allow\ndeny @chmod\ntest {\n  run \"echo first\" succeeds\n  run \"sleep " + holdSeconds + "\" succeeds\n  run \"busybox chmod 600 /tmp/f\" fails\n}\n",
 		first: `run \"echo first\"`,
 	},
 	{
 		name: "run", engine: "docker",
-		src:   "default allow\ndeny @chmod\ntest {\n  run \"echo first\" succeeds\n  run \"sleep 300\" succeeds\n  run \"busybox chmod 600 /tmp/f\" fails\n}\n",
+		src:   "default allow\ndeny @chmod\ntest {\n  run \"echo first\" succeeds\n  run \"sleep " + holdSeconds + "\" succeeds\n  run \"busybox chmod 600 /tmp/f\" fails\n}\n",
 		first: `run \"echo first\"`,
 	},
 }
@@ -85,7 +90,9 @@ func TestSignalsStopCleanly(t *testing.T) {
 				} else if asJSON {
 					// --json keeps stderr for its one object: no progress
 					// lines to wait for, so wait for the second command.
-					waitForCommand(t, "sleep 300")
+					// Both the container and its control (which runs up
+					// to the fails line) reach the sleep after line 1.
+					waitForCommand(t, "sleep "+holdSeconds, 2)
 				} else {
 					c.waitForProgress(t, "(2/3)")
 				}
@@ -103,7 +110,7 @@ func TestSignalsStopCleanly(t *testing.T) {
 				if n := strings.Count(stdout, "expect pause"); n >= blockingExpects {
 					t.Errorf("all %d blocking expect lines ran after the signal:\n%s", n, stdout)
 				}
-				if strings.Contains(stdout, "sleep 300") || strings.Contains(stdout, "echo never") {
+				if strings.Contains(stdout, "sleep "+holdSeconds) || strings.Contains(stdout, "echo never") {
 					t.Errorf("a check that the signal cut short, or that never ran, has a result:\n%s", stdout)
 				}
 				if !strings.Contains(c.terminal(), "interrupted") {
@@ -290,24 +297,29 @@ func (c *cliRun) waitForKernelChildren(t *testing.T, n int) {
 	t.Fatalf("fewer than %d kernel-check children within 60s:\n%s", n, c.terminal())
 }
 
-// waitForCommand waits until a process runs cmd (its arguments joined by
-// blanks contain it), then a little longer, so that the result of the
-// command before it, which ended before it started, has been read.
-func waitForCommand(t *testing.T, cmd string) {
+// waitForCommand waits until n processes run exactly cmd (argument for
+// argument: a shell running it does not count), then a little longer, so
+// that the result of the command before it, which ended before it started,
+// has been read.
+func waitForCommand(t *testing.T, cmd string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
+		found := 0
 		entries, _ := os.ReadDir("/proc")
 		for _, e := range entries {
 			b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-			if err == nil && strings.Contains(strings.ReplaceAll(string(b), "\x00", " "), cmd) {
-				time.Sleep(500 * time.Millisecond)
-				return
+			if err == nil && strings.ReplaceAll(strings.TrimSuffix(string(b), "\x00"), "\x00", " ") == cmd {
+				found++
 			}
+		}
+		if found >= n {
+			time.Sleep(500 * time.Millisecond)
+			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("no process ran %q within 60s", cmd)
+	t.Fatalf("fewer than %d processes ran %q within 60s", n, cmd)
 }
 
 // childrenOf lists the processes whose parent is pid.
