@@ -4,7 +4,7 @@
 // a leaf of the pipeline — the compiler interprets a source's apparmor block
 // into a *Profile, and Render is a pure function of that value:
 //
-//	apparmor { } block ─► compiler.AppArmorProfile ─► *Profile ─► Render ─► profile text ─► Load
+//	apparmor { } block ─► compiler.Compile (Result.AppArmor) ─► *Profile ─► Render ─► profile text ─► Load
 //
 // The package also knows AppArmor's vocabulary (capability and network
 // family names, access modes, path globs) so that the compiler can check a
