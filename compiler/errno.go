@@ -6,8 +6,6 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/secprof/secprof/action"
 )
 
 // maxErrno is the largest errno the kernel returns from a seccomp filter
@@ -37,9 +35,6 @@ var errnoByName = func() map[string]uint {
 	}
 	return m
 }()
-
-// ErrnoName is the canonical name of an errno number, "" if it has none.
-func ErrnoName(n uint) string { return action.ErrnoName(n) }
 
 // ErrnoNames lists every errno name secprof accepts.
 func ErrnoNames() []string {

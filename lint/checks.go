@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/secprof/secprof/diag"
@@ -67,9 +66,6 @@ var checks = []Check{
 	{IgnoreUnknownID, "ignore-unknown-check", diag.Warning,
 		"A `# secprof:ignore` comment names no known check ID, so it silences nothing. Fix: use an ID that `secprof lint --explain` knows (SP101 …), as printed in the finding."},
 }
-
-// Checks returns every check, sorted by ID.
-func Checks() []Check { return slices.Clone(checks) }
 
 // Lookup finds a check by ID (case-insensitive) or by name.
 func Lookup(key string) (Check, bool) {
