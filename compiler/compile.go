@@ -89,7 +89,7 @@ func (c *compilation) defaultAction(d *profiles.Action, p *Policy) {
 		return
 	}
 	p.DefaultAction = a
-	if a.Kind == ActNotify {
+	if a.Kind == action.Notify {
 		c.diags.Errorf(d.Pos, "notify cannot be the default action: the runtime itself makes syscalls the listener would have to answer")
 	}
 }
@@ -174,11 +174,11 @@ func startOf(f *profiles.File, sc *profiles.Seccomp) diag.Pos {
 // alone leaves a half-working process. Docker's SCMP_ACT_KILL kills only
 // the thread, so it stays kill-thread; the SCMP_ACT_* names come from
 // package action, the one mapping every reader and backend uses.
-var actionWords = func() map[string]ActionKind {
-	m := map[string]ActionKind{
-		"allow": ActAllow, "deny": ActErrno, "errno": ActErrno,
-		"kill": ActKillProcess, "kill-process": ActKillProcess, "kill-thread": ActKillThread,
-		"trap": ActTrap, "log": ActLog, "notify": ActNotify, "trace": ActTrace,
+var actionWords = func() map[string]action.Kind {
+	m := map[string]action.Kind{
+		"allow": action.Allow, "deny": action.Errno, "errno": action.Errno,
+		"kill": action.KillProcess, "kill-process": action.KillProcess, "kill-thread": action.KillThread,
+		"trap": action.Trap, "log": action.Log, "notify": action.Notify, "trace": action.Trace,
 	}
 	for _, name := range action.SCMPNames() {
 		m[string(name)], _ = action.KindOfSCMP(name)
@@ -206,7 +206,7 @@ func (c *compilation) action(a profiles.Action) (Action, bool) {
 	}
 	out := Action{Kind: kind}
 	switch kind {
-	case ActErrno:
+	case action.Errno:
 		out.Errno = errnoEPERM
 		if a.Errno != nil {
 			n, ok := ParseErrno(a.Errno.Text)
@@ -231,7 +231,7 @@ func (c *compilation) action(a profiles.Action) (Action, bool) {
 			}
 			out.Errno = n
 		}
-	case ActTrace:
+	case action.Trace:
 		if a.Ret != nil {
 			n, err := strconv.ParseUint(a.Ret.Text, 0, 16)
 			if err != nil {
@@ -417,7 +417,7 @@ func (c *compilation) rule(r *profiles.Rule, p *Policy) []entry {
 
 func (c *compilation) ruleEntries(r *profiles.Rule, p *Policy) []entry {
 	act, ok := c.action(r.Action)
-	if act.Kind == ActNotify && p.ListenerPath == "" {
+	if act.Kind == action.Notify && p.ListenerPath == "" {
 		c.diags.Errorf(r.Action.Pos, "notify needs a listener: add \"listener /path/to/socket\"")
 	}
 	argGroups, argsOK := c.conds(r)

@@ -11,23 +11,9 @@ import (
 )
 
 // Action is the IR's action: action.Action, the one action type the
-// backends and the semantic oracle share. ActionKind and the Act*
-// constants are its kinds under the names the compiler has always used.
-type (
-	Action     = action.Action
-	ActionKind = action.Kind
-)
-
-const (
-	ActAllow       = action.Allow
-	ActErrno       = action.Errno
-	ActKillThread  = action.KillThread // SCMP_ACT_KILL (Docker's "kill")
-	ActKillProcess = action.KillProcess
-	ActTrap        = action.Trap
-	ActLog         = action.Log
-	ActNotify      = action.Notify
-	ActTrace       = action.Trace
-)
+// backends and the semantic oracle share; its kinds are action.Allow,
+// action.Errno….
+type Action = action.Action
 
 // Op is an argument comparison, as libseccomp and Docker spell it.
 type Op string

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/lint"
 	"github.com/secprof/secprof/profiles"
@@ -61,7 +62,7 @@ var dangerousFixes = map[string]string{
 // not reported: Docker's default allows ptrace or bpf that way on purpose.
 func (c *compilation) checkDangerous(entries []entry, def Action) {
 	switch def.Kind {
-	case ActErrno, ActKillThread, ActKillProcess, ActTrap:
+	case action.Errno, action.KillThread, action.KillProcess, action.Trap:
 	default:
 		return // a deny-list allows everything it does not name
 	}
@@ -78,7 +79,7 @@ func (c *compilation) checkDangerous(entries []entry, def Action) {
 	}
 }
 
-func allows(a Action) bool { return a.Kind == ActAllow || a.Kind == ActLog }
+func allows(a Action) bool { return a.Kind == action.Allow || a.Kind == action.Log }
 
 // safelyConditioned reports a condition that takes the danger away:
 // clone's and unshare's namespace flags masked to zero, a personality
@@ -134,10 +135,10 @@ func (c *compilation) checkClone3(p *Policy) {
 // fall back to clone.
 func breaksClone3(a Action) bool {
 	switch a.Kind {
-	case ActErrno:
+	case action.Errno:
 		enosys, _ := ParseErrno("ENOSYS")
 		return a.Errno != enosys
-	case ActKillThread, ActKillProcess, ActTrap:
+	case action.KillThread, action.KillProcess, action.Trap:
 		return true
 	}
 	return false

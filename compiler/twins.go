@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/lint"
 	"github.com/secprof/secprof/syscalls"
 )
@@ -72,7 +73,7 @@ func twinsOf(name string) []string {
 // have no twins here: libseccomp rewrites their rules onto x86's
 // socketcall and ipc multiplexers itself.
 func (c *compilation) checkTwins(p *Policy) {
-	if k := p.DefaultAction.Kind; k != ActAllow && k != ActLog {
+	if k := p.DefaultAction.Kind; k != action.Allow && k != action.Log {
 		// In an allow-list a missing twin is denied: safe, not a hole.
 		return
 	}
@@ -86,7 +87,7 @@ func (c *compilation) checkTwins(p *Policy) {
 		}
 	}
 	for _, r := range p.Rules {
-		if r.Conditional() || r.Action.Kind == ActAllow || r.Action.Kind == ActLog {
+		if r.Conditional() || r.Action.Kind == action.Allow || r.Action.Kind == action.Log {
 			continue
 		}
 		for i, name := range r.Names {
@@ -113,7 +114,7 @@ func (c *compilation) reportTwins(r *Rule, i int, def Action, family, x86only []
 	}
 	name := r.Names[i]
 	verb := r.Action.String()
-	if r.Action.Kind == ActErrno {
+	if r.Action.Kind == action.Errno {
 		verb = "deny"
 	}
 	open := append(slices.Clone(family), x86only...)
@@ -155,9 +156,9 @@ func coversAll(members, names []string) bool {
 // defaultVerb says what the default action a does, for "leaves X allowed".
 func defaultVerb(a Action) string {
 	switch a.Kind {
-	case ActAllow:
+	case action.Allow:
 		return "allowed"
-	case ActLog:
+	case action.Log:
 		return "allowed (logged)"
 	}
 	return "to the default action (" + a.String() + ")"

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/profiles"
@@ -96,7 +97,7 @@ func (w *writer) arches(p *compiler.Policy) {
 
 // actionWord writes an action as the DSL does, with "deny" for errno EPERM.
 func actionWord(a compiler.Action) string {
-	if a.Kind == compiler.ActErrno && a.Errno == 1 {
+	if a.Kind == action.Errno && a.Errno == 1 {
 		return "deny"
 	}
 	return a.String()

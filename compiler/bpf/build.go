@@ -10,6 +10,7 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/diag"
 	"github.com/secprof/secprof/syscalls"
@@ -272,21 +273,21 @@ func filterFlags(flags []string) (attrs []string, load uint, err error) {
 // scmpAction converts an IR action the way runc's getAction does.
 func scmpAction(a compiler.Action) (libseccomp.ScmpAction, error) {
 	switch a.Kind {
-	case compiler.ActAllow:
+	case action.Allow:
 		return libseccomp.ActAllow, nil
-	case compiler.ActErrno:
+	case action.Errno:
 		return libseccomp.ActErrno.SetReturnCode(int16(a.Errno)), nil
-	case compiler.ActKillThread:
+	case action.KillThread:
 		return libseccomp.ActKillThread, nil
-	case compiler.ActKillProcess:
+	case action.KillProcess:
 		return libseccomp.ActKillProcess, nil
-	case compiler.ActTrap:
+	case action.Trap:
 		return libseccomp.ActTrap, nil
-	case compiler.ActLog:
+	case action.Log:
 		return libseccomp.ActLog, nil
-	case compiler.ActNotify:
+	case action.Notify:
 		return libseccomp.ActNotify, nil
-	case compiler.ActTrace:
+	case action.Trace:
 		return libseccomp.ActTrace.SetReturnCode(int16(a.Errno)), nil
 	}
 	return libseccomp.ActInvalid, fmt.Errorf("unknown action %q", a.Kind)

@@ -14,6 +14,7 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/capabilities"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
@@ -25,8 +26,8 @@ import (
 )
 
 var (
-	allow = compiler.Action{Kind: compiler.ActAllow}
-	eperm = compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EPERM)}
+	allow = compiler.Action{Kind: action.Allow}
+	eperm = compiler.Action{Kind: action.Errno, Errno: uint(unix.EPERM)}
 	dock  = syscalls.DefaultArches()
 )
 
@@ -92,15 +93,15 @@ func dockerAction(t testing.TB, a specs.LinuxSeccompAction, errno *uint) compile
 		if errno == nil {
 			return eperm
 		}
-		return compiler.Action{Kind: compiler.ActErrno, Errno: *errno}
+		return compiler.Action{Kind: action.Errno, Errno: *errno}
 	case specs.ActKill, specs.ActKillThread:
-		return compiler.Action{Kind: compiler.ActKillThread}
+		return compiler.Action{Kind: action.KillThread}
 	case specs.ActKillProcess:
-		return compiler.Action{Kind: compiler.ActKillProcess}
+		return compiler.Action{Kind: action.KillProcess}
 	case specs.ActLog:
-		return compiler.Action{Kind: compiler.ActLog}
+		return compiler.Action{Kind: action.Log}
 	case specs.ActTrap:
-		return compiler.Action{Kind: compiler.ActTrap}
+		return compiler.Action{Kind: action.Trap}
 	}
 	t.Fatalf("action %s not mapped", a)
 	return compiler.Action{}
@@ -217,8 +218,8 @@ func TestUnknownNameWarns(t *testing.T) {
 // the action runc's construction gives each call on each arch.
 func TestDecisions(t *testing.T) {
 	requireLibseccomp(t)
-	killT := compiler.Action{Kind: compiler.ActKillThread}
-	killP := compiler.Action{Kind: compiler.ActKillProcess}
+	killT := compiler.Action{Kind: action.KillThread}
+	killP := compiler.Action{Kind: action.KillProcess}
 	noArgs := [6]uint64{}
 	type probe struct {
 		arch syscalls.Arch
@@ -241,7 +242,7 @@ func TestDecisions(t *testing.T) {
 			// The 32-bit twin is a different syscall: the deny-list misses it.
 			{"x86", "chown32", noArgs, "allow"},
 		}},
-		{"default-errno-enosys-allow-list", &compiler.Policy{DefaultAction: compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.ENOSYS)}, Arches: dock,
+		{"default-errno-enosys-allow-list", &compiler.Policy{DefaultAction: compiler.Action{Kind: action.Errno, Errno: uint(unix.ENOSYS)}, Arches: dock,
 			Rules: []*compiler.Rule{rule(allow, nil, "getpid", "socketcall")}}, []probe{
 			{"x86_64", "getpid", noArgs, "allow"},
 			{"x86_64", "chmod", noArgs, "errno 38"},
@@ -254,9 +255,9 @@ func TestDecisions(t *testing.T) {
 			{"x86_64", "kexec_load", noArgs, "kill-process"},
 		}},
 		{"log-trap-notify", &compiler.Policy{DefaultAction: allow, Arches: dock, Rules: []*compiler.Rule{
-			rule(compiler.Action{Kind: compiler.ActLog}, nil, "uname"),
-			rule(compiler.Action{Kind: compiler.ActTrap}, nil, "getppid"),
-			rule(compiler.Action{Kind: compiler.ActNotify}, nil, "mkdir"),
+			rule(compiler.Action{Kind: action.Log}, nil, "uname"),
+			rule(compiler.Action{Kind: action.Trap}, nil, "getppid"),
+			rule(compiler.Action{Kind: action.Notify}, nil, "mkdir"),
 		}}, []probe{
 			{"x86_64", "uname", noArgs, "log"},
 			{"x86_64", "getppid", noArgs, "trap"},

@@ -20,6 +20,7 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
 )
@@ -132,23 +133,23 @@ func check(ctx context.Context, prog *bpf.Program, hostNS map[string]uint64, e c
 	}
 
 	switch e.Want.Kind {
-	case compiler.ActAllow, compiler.ActLog:
+	case action.Allow, action.Log:
 		res.OK = got.kind == "blocked" || got.kind == "exited" || (got.kind == "returned" && (got.err == 0 || sameWithout))
-		if res.OK && e.Want.Kind == compiler.ActLog {
+		if res.OK && e.Want.Kind == action.Log {
 			res.Why = "log lets the call through and writes an audit record; the record is not checked"
 		}
-	case compiler.ActErrno:
+	case action.Errno:
 		res.OK = got.kind == "returned" && got.err == syscall.Errno(e.Want.Errno) && !sameWithout
 		if sameWithout && got.err == syscall.Errno(e.Want.Errno) {
 			res.Got = "errno " + errnoName(got.err) + "?"
 			res.Why = fmt.Sprintf("%s fails with %s without the filter too, so the filter's answer cannot be told apart; write arguments under which the call succeeds", e, errnoName(got.err))
 			return res, nil
 		}
-	case compiler.ActTrace, compiler.ActNotify:
+	case action.Trace, action.Notify:
 		// With no tracer or listener attached the kernel answers ENOSYS.
 		res.OK = got.kind == "returned" && got.err == unix.ENOSYS && !sameWithout
 		if res.OK {
-			res.Why = fmt.Sprintf("no %s is attached here, so the kernel answers ENOSYS", map[compiler.ActionKind]string{compiler.ActTrace: "tracer", compiler.ActNotify: "listener"}[e.Want.Kind])
+			res.Why = fmt.Sprintf("no %s is attached here, so the kernel answers ENOSYS", map[action.Kind]string{action.Trace: "tracer", action.Notify: "listener"}[e.Want.Kind])
 		}
 	default:
 		res.OK = got.kind == string(e.Want.Kind)

@@ -9,6 +9,7 @@ import (
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
 
+	"github.com/secprof/secprof/action"
 	"github.com/secprof/secprof/compiler"
 	"github.com/secprof/secprof/compiler/bpf"
 	"github.com/secprof/secprof/internal/testenv"
@@ -22,11 +23,11 @@ func TestMain(m *testing.M) {
 }
 
 var (
-	allow = compiler.Action{Kind: compiler.ActAllow}
-	eperm = compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EPERM)}
-	killT = compiler.Action{Kind: compiler.ActKillThread}
-	killP = compiler.Action{Kind: compiler.ActKillProcess}
-	trap  = compiler.Action{Kind: compiler.ActTrap}
+	allow = compiler.Action{Kind: action.Allow}
+	eperm = compiler.Action{Kind: action.Errno, Errno: uint(unix.EPERM)}
+	killT = compiler.Action{Kind: action.KillThread}
+	killP = compiler.Action{Kind: action.KillProcess}
+	trap  = compiler.Action{Kind: action.Trap}
 )
 
 func requireKernel(t *testing.T) {
@@ -58,7 +59,7 @@ func seedPlus() *compiler.Policy {
 		rule(killT, nil, "ptrace"),
 		rule(killP, nil, "getppid"),
 		rule(trap, nil, "uname"),
-		rule(compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EFAULT)}, nil, "rmdir"),
+		rule(compiler.Action{Kind: action.Errno, Errno: uint(unix.EFAULT)}, nil, "rmdir"),
 	}}
 }
 
@@ -85,8 +86,8 @@ func TestExpectations(t *testing.T) {
 		{compiler.Expect{Syscall: "fchmodat", Want: eperm}, false, "allow (returned 0)", ""},
 		// The kernel answers ESRCH to ptrace of pid 0 with or without a
 		// filter that allows it; a filter answering ESRCH would look the same.
-		{compiler.Expect{Syscall: "rmdir", Args: []uint64{0}, Want: compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EFAULT)}}, false, "errno EFAULT?", "cannot be told apart"},
-		{compiler.Expect{Syscall: "rmdir", Want: compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EFAULT)}}, true, "errno EFAULT", ""},
+		{compiler.Expect{Syscall: "rmdir", Args: []uint64{0}, Want: compiler.Action{Kind: action.Errno, Errno: uint(unix.EFAULT)}}, false, "errno EFAULT?", "cannot be told apart"},
+		{compiler.Expect{Syscall: "rmdir", Want: compiler.Action{Kind: action.Errno, Errno: uint(unix.EFAULT)}}, true, "errno EFAULT", ""},
 		{compiler.Expect{Syscall: "rmdir", Args: []uint64{0}, Want: allow}, true, "allow (EFAULT, also without the filter)", ""},
 		{compiler.Expect{Syscall: "mkdir", Want: allow}, true, "allow (returned 0)", ""},
 	}
@@ -168,13 +169,13 @@ func TestRequestKeyWithCalloutIsRefused(t *testing.T) {
 // decide the same — each check is an independent witness of the other.
 func TestKernelAgreesWithInterpreter(t *testing.T) {
 	requireKernel(t)
-	enosys := compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.ENOSYS)}
+	enosys := compiler.Action{Kind: action.Errno, Errno: uint(unix.ENOSYS)}
 	policies := map[string]*compiler.Policy{
 		"seed-plus": seedPlus(),
 		"allow-list": {DefaultAction: enosys, Arches: syscalls.DefaultArches(), Rules: []*compiler.Rule{
 			rule(allow, nil, "getpid", "gettid", "mkdir", "chmod"),
 			rule(allow, []compiler.Arg{{Index: 0, Op: compiler.OpMaskedEQ, Value: 0xff, ValueTwo: 0}}, "personality"),
-			rule(compiler.Action{Kind: compiler.ActErrno, Errno: uint(unix.EACCES)}, nil, "fchmodat"),
+			rule(compiler.Action{Kind: action.Errno, Errno: uint(unix.EACCES)}, nil, "fchmodat"),
 		}},
 	}
 	probes := []struct {
@@ -217,7 +218,7 @@ func decisionAction(t *testing.T, d bpf.Decision) compiler.Action {
 	case unix.SECCOMP_RET_ALLOW:
 		return allow
 	case unix.SECCOMP_RET_ERRNO:
-		return compiler.Action{Kind: compiler.ActErrno, Errno: uint(d.Data())}
+		return compiler.Action{Kind: action.Errno, Errno: uint(d.Data())}
 	case unix.SECCOMP_RET_KILL_THREAD:
 		return killT
 	case unix.SECCOMP_RET_KILL_PROCESS:
